@@ -1,0 +1,42 @@
+"""iblint: an offline policy linter for AWS EC2 Image Builder definitions.
+
+The library API::
+
+    from iblint import check_paths, check_text
+    report = check_paths(["infra/"])
+    findings = check_text(template_text, "template.yaml")
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from iblint.config import Config
+    from iblint.engine import Report
+    from iblint.model import Finding
+
+
+def check_paths(paths: list[str], config: Config | None = None, root: Path | None = None) -> Report:
+    """Checks files and directories; paths in findings are relative to ``root`` (the cwd)."""
+    from iblint.config import Config
+    from iblint.discover import discover
+    from iblint.engine import check_files
+
+    return check_files(discover(paths, root), config or Config())
+
+
+def check_text(text: str, name: str = "input.yaml", config: Config | None = None) -> list[Finding]:
+    """Checks one document given as text; ``name``'s suffix picks the parser."""
+    from iblint.catalog import ComponentCatalog
+    from iblint.config import Config
+    from iblint.engine import check_loaded
+    from iblint.loaders import load_text
+
+    loaded = load_text(text, name)
+    catalog = ComponentCatalog()
+    catalog.add_resources(loaded.resources)
+    return check_loaded([loaded], config or Config(), catalog)

@@ -1,0 +1,3 @@
+from iblint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,102 @@
+"""The engine: load files, build the component catalog, run the rules that apply to each
+resource, stamp rule ID, name and severity, apply selection and inline suppressions, sort."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from iblint.catalog import ComponentCatalog
+from iblint.config import Config
+from iblint.loaders import load_path
+from iblint.model import Finding, InputProblem, LoadedFile, Problem
+from iblint.registry import INPUT_RULES, CheckContext, load_checks
+from iblint.specs import RuleEntry, rule_index
+from iblint.suppressions import is_suppressed
+
+
+
+class CatalogError(ValueError):
+    """A ``--catalog`` file that cannot be used; a usage error."""
+
+
+@dataclass(slots=True)
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    files_checked: int = 0
+
+    @property
+    def has_findings(self) -> bool:
+        return bool(self.findings)
+
+
+def check_files(files: Iterable[tuple[Path, str]], config: Config) -> Report:
+    """Checks files given as (path on disk, path to report) pairs."""
+    loaded_files = [load_path(path, display) for path, display in files]
+    catalog = ComponentCatalog()
+    for catalog_path in config.catalogs:
+        catalog_file = load_path(catalog_path, str(catalog_path))
+        before = len(catalog)
+        catalog.add_resources(catalog_file.resources)
+        if len(catalog) == before and not any(
+            resource.kind.name == "COMPONENT_CATALOG_ENTRY" for resource in catalog_file.resources
+        ):
+            problems = "; ".join(problem.message for problem in catalog_file.input_problems)
+            raise CatalogError(
+                f"{catalog_path} holds no component catalog document (GetComponent, "
+                f"ListComponentBuildVersions or ListComponents output){': ' + problems if problems else ''}"
+            )
+    for loaded in loaded_files:
+        catalog.add_resources(loaded.resources)
+    return Report(check_loaded(loaded_files, config, catalog), len(loaded_files))
+
+
+def check_loaded(
+    loaded_files: list[LoadedFile], config: Config, catalog: ComponentCatalog
+) -> list[Finding]:
+    rules = load_checks()
+    index = rule_index()
+    contexts = {
+        rule_id: CheckContext(config.rule_options(rule_id, index[rule_id].options), catalog)
+        for rule_id in rules
+        if config.is_selected(rule_id)
+    }
+    findings: list[Finding] = []
+    for loaded in loaded_files:
+        file_findings: list[Finding] = []
+        for problem in loaded.input_problems:
+            rule_id = INPUT_RULES[problem.kind]
+            if config.is_selected(rule_id):
+                file_findings.append(_stamp(index[rule_id], config, loaded.path, problem))
+        for resource in loaded.resources:
+            for rule_id, context in contexts.items():
+                implementation = rules[rule_id]
+                if resource.kind not in implementation.kinds:
+                    continue
+                for problem in implementation.check(resource, context):
+                    file_findings.append(_stamp(index[rule_id], config, loaded.path, problem))
+        if loaded.suppressions:
+            file_findings = [f for f in file_findings if not is_suppressed(f, loaded.suppressions)]
+        findings.extend(_unique(file_findings))
+    findings.sort(key=lambda finding: finding.sort_key)
+    return findings
+
+
+def _stamp(
+    entry: RuleEntry, config: Config, path: str, problem: Problem | InputProblem
+) -> Finding:
+    severity = config.severity.get(entry.rule_id, entry.severity)
+    return Finding(entry.rule_id, entry.name, severity, path, problem.span, problem.message, problem.fix)
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    """Drops repeats (the same rule, place and message reached through two Fn::If branches)."""
+    seen: set[tuple[str, object, str]] = set()
+    unique = []
+    for finding in findings:
+        key = (finding.rule_id, finding.span, finding.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique

@@ -1,0 +1,157 @@
+"""From a file on disk (or text) to a :class:`LoadedFile`: resources plus input problems.
+
+Files are classified by content, not by name. A file that is not an Image Builder definition
+yields nothing at all, not even a syntax error, unless its raw text mentions Image Builder
+(pre-commit hands us every YAML and JSON file in a repository, Helm templates included).
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+from iblint.loaders.limits import MAX_FILE_BYTES
+from iblint.model import FILE_START, InputProblem, LoadedFile, Node, Resource, Span
+from iblint.suppressions import find_suppressions
+
+#: Lower-cased words whose presence makes a file we cannot parse worth reporting.
+_MARKERS = (
+    "imagebuilder",
+    "parentimage",
+    "instancemetadataoptions",
+    "instanceprofilename",
+    "componentarn",
+    "image_builder",
+)
+_BINARY_SNIFF_BYTES = 8192
+
+
+def load_path(path: Path, display_path: str) -> LoadedFile:
+    """Reads and loads one file; never raises for anything about the file itself."""
+    loaded = LoadedFile(display_path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            with path.open("rb") as stream:
+                if _mentions_image_builder_bytes(stream.read()):
+                    loaded.input_problems.append(_too_large(size))
+            return loaded
+        data = path.read_bytes()
+    except OSError as error:
+        loaded.input_problems.append(
+            InputProblem(
+                "unreadable",
+                FILE_START,
+                f"cannot read the file: {error.strerror or error}",
+                "check the path and its permissions",
+            )
+        )
+        return loaded
+    return load_bytes(data, display_path, loaded)
+
+
+def load_bytes(data: bytes, display_path: str, loaded: LoadedFile | None = None) -> LoadedFile:
+    loaded = loaded or LoadedFile(display_path)
+    if len(data) > MAX_FILE_BYTES:
+        if _mentions_image_builder_bytes(data):
+            loaded.input_problems.append(_too_large(len(data)))
+        return loaded
+    text = _decode(data, loaded)
+    if text is None:
+        return loaded
+    return load_text(text, display_path, loaded)
+
+
+def load_text(text: str, display_path: str, loaded: LoadedFile | None = None) -> LoadedFile:
+    """Parses ``text`` (named ``display_path``) and classifies what it holds."""
+    loaded = loaded or LoadedFile(display_path)
+    documents, problems = _parse(text, display_path)
+    resources: list[Resource] = []
+    for document in documents:
+        resources.extend(_classify(document))
+    if resources or (not documents and _mentions_image_builder(text)):
+        loaded.resources.extend(resources)
+        loaded.input_problems.extend(problems)
+        loaded.suppressions = find_suppressions(text)
+    return loaded
+
+
+def _parse(text: str, display_path: str) -> tuple[list[Node], list[InputProblem]]:
+    suffix = os.path.splitext(display_path)[1].lower()
+    looks_like_json = text.lstrip()[:1] in ("{", "[")
+    if suffix == ".json" or looks_like_json:
+        from iblint.loaders.json_nodes import parse_json
+
+        root, problems = parse_json(text)
+        if root is not None:
+            return [root], problems
+        if suffix == ".json":
+            return [], problems
+        yaml_documents, yaml_problems = _parse_yaml(text)
+        if yaml_documents:
+            return yaml_documents, yaml_problems
+        return [], problems
+    return _parse_yaml(text)
+
+
+def _parse_yaml(text: str) -> tuple[list[Node], list[InputProblem]]:
+    from iblint.loaders.yaml_nodes import parse_yaml
+
+    return parse_yaml(text)
+
+
+def _classify(document: Node) -> list[Resource]:
+    from iblint.loaders import api_documents, cloudformation
+
+    if cloudformation.is_template(document):
+        assert hasattr(document, "entries")
+        return cloudformation.template_resources(document)  # type: ignore[arg-type]
+    return api_documents.document_resources(document)
+
+
+def _decode(data: bytes, loaded: LoadedFile) -> str | None:
+    """The file's text, or ``None`` when it is binary or cannot be decoded."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    if b"\x00" in data[:_BINARY_SNIFF_BYTES]:
+        return None  # binary: skipped without a word
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if _mentions_image_builder_bytes(data):
+            before = data[: error.start]
+            line = before.count(b"\n") + 1
+            column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+            loaded.input_problems.append(
+                InputProblem(
+                    "unreadable",
+                    Span(line, column, line, column + 1),
+                    f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset "
+                    f"{error.start})",
+                    "save the file as UTF-8",
+                )
+            )
+        return None
+
+
+def _mentions_image_builder(text: str) -> bool:
+    lowered = text.lower()
+    return any(marker in lowered for marker in _MARKERS)
+
+
+def _mentions_image_builder_bytes(data: bytes) -> bool:
+    lowered = data.lower()
+    return any(marker.encode() in lowered for marker in _MARKERS)
+
+
+def _too_large(size: int) -> InputProblem:
+    return InputProblem(
+        "too-large",
+        FILE_START,
+        f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; it was not checked",
+        "split the definition into smaller files",
+    )

@@ -1,0 +1,101 @@
+"""AWS CLI/API documents (JSON or YAML) to Image Builder resources.
+
+Two families, told apart by their members:
+
+- request bodies as ``--cli-input-json``/``--cli-input-yaml`` take them: CreateImageRecipe,
+  CreateContainerRecipe, Create/UpdateInfrastructureConfiguration, CreateComponent;
+- responses as ``aws imagebuilder get-*``/``list-*`` print them: GetImageRecipe,
+  GetContainerRecipe, GetInfrastructureConfiguration, GetImage (its nested recipe and
+  infrastructure configuration), and the component catalog documents GetComponent,
+  ListComponentBuildVersions and ListComponents.
+
+Bodies already use API member names, so they are passed through unchanged.
+"""
+
+from __future__ import annotations
+
+from iblint.model import Mapping, Node, Resource, ResourceKind, Sequence, SourceFormat
+
+_RESPONSE_MEMBERS = {
+    "imageRecipe": ResourceKind.IMAGE_RECIPE,
+    "containerRecipe": ResourceKind.CONTAINER_RECIPE,
+    "infrastructureConfiguration": ResourceKind.INFRASTRUCTURE_CONFIGURATION,
+}
+_CATALOG_LISTS = ("componentSummaryList", "componentVersionList")
+_CONTAINER_ONLY_MEMBERS = (
+    "containerType",
+    "targetRepository",
+    "dockerfileTemplateData",
+    "dockerfileTemplateUri",
+    "instanceConfiguration",
+)
+_RECIPE_MEMBERS = ("name", "semanticVersion", "components", "version", "blockDeviceMappings")
+
+
+def document_resources(root: Node) -> list[Resource]:
+    """The resources an API document holds; empty for anything else."""
+    if not isinstance(root, Mapping):
+        return []
+    found: list[Resource] = []
+    for member, kind in _RESPONSE_MEMBERS.items():
+        body = root.get(member)
+        if isinstance(body, Mapping):
+            found.append(_resource(kind, member, body))
+    image = root.get("image")
+    if isinstance(image, Mapping):
+        for member, kind in _RESPONSE_MEMBERS.items():
+            body = image.get(member)
+            if isinstance(body, Mapping):
+                found.append(_resource(kind, f"image.{member}", body))
+    component = root.get("component")
+    if isinstance(component, Mapping):
+        found.append(_resource(ResourceKind.COMPONENT, "component", component))
+        found.append(_resource(ResourceKind.COMPONENT_CATALOG_ENTRY, "component", component))
+    for list_name in _CATALOG_LISTS:
+        entries = root.get(list_name)
+        if isinstance(entries, Sequence):
+            for index, entry in enumerate(entries.items):
+                if isinstance(entry, Mapping):
+                    found.append(
+                        _resource(
+                            ResourceKind.COMPONENT_CATALOG_ENTRY, f"{list_name}[{index}]", entry
+                        )
+                    )
+    if found:
+        return found
+    request_kind = _request_kind(root)
+    if request_kind is not None:
+        return [_resource(request_kind, _request_name(request_kind), root)]
+    return []
+
+
+def _request_kind(root: Mapping) -> ResourceKind | None:
+    members = root.entries
+    if "parentImage" in members:
+        if any(member in members for member in _CONTAINER_ONLY_MEMBERS):
+            return ResourceKind.CONTAINER_RECIPE
+        if any(member in members for member in _RECIPE_MEMBERS):
+            return ResourceKind.IMAGE_RECIPE
+        return None
+    if "instanceProfileName" in members:
+        return ResourceKind.INFRASTRUCTURE_CONFIGURATION
+    if (
+        "platform" in members
+        and "semanticVersion" in members
+        and ("data" in members or "uri" in members)
+    ):
+        return ResourceKind.COMPONENT
+    return None
+
+
+def _request_name(kind: ResourceKind) -> str:
+    return {
+        ResourceKind.IMAGE_RECIPE: "CreateImageRecipe request",
+        ResourceKind.CONTAINER_RECIPE: "CreateContainerRecipe request",
+        ResourceKind.INFRASTRUCTURE_CONFIGURATION: "infrastructure configuration request",
+        ResourceKind.COMPONENT: "CreateComponent request",
+    }[kind]
+
+
+def _resource(kind: ResourceKind, name: str, body: Mapping) -> Resource:
+    return Resource(kind, name, body, SourceFormat.API, body.anchor)

@@ -1,0 +1,137 @@
+"""CloudFormation templates (YAML, JSON, CDK output) to Image Builder resources.
+
+Property names are translated to API member names at this edge (``HttpTokens`` becomes
+``httpTokens``, the top-level ``Version`` becomes ``semanticVersion``; see
+``../shared/reference/cfn-api-mapping.md``). Intrinsic functions become :class:`Unknown`
+nodes, except ``Fn::If``, whose two branches become a :class:`Choice` so literal branches are
+still checked; ``!Ref AWS::NoValue`` in a branch means "property absent".
+"""
+
+from __future__ import annotations
+
+from iblint.model import (
+    Choice,
+    Mapping,
+    Node,
+    Resource,
+    ResourceKind,
+    Scalar,
+    Sequence,
+    SourceFormat,
+    Unknown,
+)
+
+RESOURCE_KINDS = {
+    "AWS::ImageBuilder::ImageRecipe": ResourceKind.IMAGE_RECIPE,
+    "AWS::ImageBuilder::ContainerRecipe": ResourceKind.CONTAINER_RECIPE,
+    "AWS::ImageBuilder::InfrastructureConfiguration": ResourceKind.INFRASTRUCTURE_CONFIGURATION,
+    "AWS::ImageBuilder::Component": ResourceKind.COMPONENT,
+}
+
+#: Properties whose values are free-form maps: their keys are user data, never renamed.
+_FREE_FORM_MAPS = frozenset({"Tags", "AmiTags", "ResourceTags"})
+#: Top-level properties whose API name is not the lower-camel-case of the CloudFormation name.
+_RENAMED = {"Version": "semanticVersion"}
+
+
+def is_template(root: Node) -> bool:
+    """Whether ``root`` is a CloudFormation template that declares an Image Builder resource."""
+    if not isinstance(root, Mapping):
+        return False
+    resources = root.get("Resources")
+    if not isinstance(resources, Mapping):
+        return False
+    return any(_resource_type(declaration) in RESOURCE_KINDS for declaration in resources.entries.values())
+
+
+def _resource_type(declaration: Node) -> str | None:
+    if isinstance(declaration, Mapping):
+        type_node = declaration.get("Type")
+        if isinstance(type_node, Scalar) and isinstance(type_node.value, str):
+            return type_node.value
+    return None
+
+
+def template_resources(root: Mapping) -> list[Resource]:
+    """The Image Builder resources of a template, bodies keyed by API member names."""
+    resources = root.get("Resources")
+    if not isinstance(resources, Mapping):
+        return []
+    found: list[Resource] = []
+    for logical_id, declaration in resources.entries.items():
+        kind = RESOURCE_KINDS.get(_resource_type(declaration) or "")
+        if kind is None:
+            continue
+        assert isinstance(declaration, Mapping)
+        properties = declaration.get("Properties")
+        if properties is None:
+            body = Mapping({}, declaration.span, declaration.key_span)
+        elif isinstance(properties, Mapping) and not _intrinsic_name(properties):
+            body = _translate_properties(properties)
+        else:
+            continue  # Properties computed by an intrinsic: nothing can be known.
+        found.append(
+            Resource(kind, logical_id, body, SourceFormat.CLOUDFORMATION, declaration.anchor)
+        )
+    return found
+
+
+def _translate_properties(properties: Mapping) -> Mapping:
+    entries: dict[str, Node] = {}
+    for name, value in properties.entries.items():
+        api_name = _RENAMED.get(name) or _api_name(name)
+        entries[api_name] = _translate(value, free_form=name in _FREE_FORM_MAPS)
+    return Mapping(entries, properties.span, properties.key_span)
+
+
+def _api_name(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def _intrinsic_name(node: Mapping) -> str | None:
+    if len(node.entries) != 1:
+        return None
+    (key,) = node.entries
+    if key == "Ref" or key == "Condition" or key.startswith("Fn::"):
+        return key
+    return None
+
+
+def _translate(node: Node, free_form: bool = False) -> Node:
+    if isinstance(node, Mapping):
+        intrinsic = _intrinsic_name(node)
+        if intrinsic == "Fn::If":
+            return _choice(node)
+        if intrinsic is not None:
+            return Unknown(intrinsic, node.span, node.key_span)
+        entries = {
+            (key if free_form else _api_name(key)): _translate(value, free_form)
+            for key, value in node.entries.items()
+        }
+        return Mapping(entries, node.span, node.key_span)
+    if isinstance(node, Sequence):
+        return Sequence([_translate(item, free_form) for item in node.items], node.span, node.key_span)
+    return node
+
+
+def _choice(node: Mapping) -> Node:
+    arguments = node.entries["Fn::If"]
+    if not isinstance(arguments, Sequence) or len(arguments.items) != 3:
+        return Unknown("Fn::If", node.span, node.key_span)
+    branches: list[Node | None] = []
+    for branch in arguments.items[1:]:
+        if _is_no_value(branch):
+            branches.append(None)
+        else:
+            translated = _translate(branch)
+            # A branch stands where the Fn::If stands: findings about it point at that key.
+            translated.key_span = node.key_span
+            branches.append(translated)
+    return Choice(branches, node.span, node.key_span)
+
+
+def _is_no_value(node: Node) -> bool:
+    if isinstance(node, Mapping) and len(node.entries) == 1:
+        ref = node.get("Ref")
+        return isinstance(ref, Scalar) and ref.value == "AWS::NoValue"
+    return False

@@ -1,0 +1,213 @@
+"""The normalised document model shared by loaders, rules, engine and reporters.
+
+Loaders turn a file into :class:`Resource` objects whose bodies are trees of :class:`Node`
+objects keyed by Image Builder API member names. Every node carries the :class:`Span` it came
+from in the original file, so a rule only points at a node and never deals with line numbers.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A region of the original file: 1-based lines and columns, end column exclusive."""
+
+    start_line: int
+    start_col: int
+    end_line: int
+    end_col: int
+
+
+FILE_START = Span(1, 1, 1, 1)
+
+
+class Node:
+    """A value in a normalised document.
+
+    ``key_span`` is the span of the mapping key that holds this node (``None`` for list items
+    and the root); it anchors findings about something missing inside the node.
+    """
+
+    __slots__ = ("span", "key_span")
+
+    def __init__(self, span: Span, key_span: Span | None = None) -> None:
+        self.span = span
+        self.key_span = key_span
+
+    @property
+    def anchor(self) -> Span:
+        """Where a finding about this node as a whole points: its key if it has one."""
+        return self.key_span or self.span
+
+
+class Scalar(Node):
+    """A literal: str, int, float, bool or None."""
+
+    __slots__ = ("value",)
+
+    def __init__(
+        self, value: str | int | float | bool | None, span: Span, key_span: Span | None = None
+    ) -> None:
+        super().__init__(span, key_span)
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"Scalar({self.value!r})"
+
+
+class Unknown(Node):
+    """A value that cannot be known before deployment (an intrinsic, an expression).
+
+    ``what`` names it for messages, e.g. ``Ref`` or ``Fn::Sub``.
+    """
+
+    __slots__ = ("what",)
+
+    def __init__(self, what: str, span: Span, key_span: Span | None = None) -> None:
+        super().__init__(span, key_span)
+        self.what = what
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.what!r})"
+
+
+class Choice(Node):
+    """A value chosen at deploy time among known alternatives (CloudFormation ``Fn::If``).
+
+    A branch is ``None`` where that alternative removes the property (``AWS::NoValue``).
+    """
+
+    __slots__ = ("branches",)
+
+    def __init__(
+        self, branches: list[Node | None], span: Span, key_span: Span | None = None
+    ) -> None:
+        super().__init__(span, key_span)
+        self.branches = branches
+
+    def __repr__(self) -> str:
+        return f"Choice({self.branches!r})"
+
+
+class Sequence(Node):
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[Node], span: Span, key_span: Span | None = None) -> None:
+        super().__init__(span, key_span)
+        self.items = items
+
+    def __repr__(self) -> str:
+        return f"Sequence({self.items!r})"
+
+
+class Mapping(Node):
+    """An ordered mapping with string keys; the last of duplicate keys wins, as in YAML."""
+
+    __slots__ = ("entries",)
+
+    def __init__(self, entries: dict[str, Node], span: Span, key_span: Span | None = None) -> None:
+        super().__init__(span, key_span)
+        self.entries = entries
+
+    def get(self, key: str) -> Node | None:
+        return self.entries.get(key)
+
+    def __repr__(self) -> str:
+        return f"Mapping({self.entries!r})"
+
+
+def alternatives(node: Node | None) -> Iterator[Node | None]:
+    """Every concrete value ``node`` may take: the branches of a :class:`Choice`, flattened.
+
+    ``None`` stands for "absent". Anything else is yielded as is, :class:`Unknown` included.
+    """
+    if isinstance(node, Choice):
+        for branch in node.branches:
+            yield from alternatives(branch)
+    else:
+        yield node
+
+
+class ResourceKind(enum.Enum):
+    IMAGE_RECIPE = "image recipe"
+    CONTAINER_RECIPE = "container recipe"
+    INFRASTRUCTURE_CONFIGURATION = "infrastructure configuration"
+    COMPONENT = "component"
+    COMPONENT_CATALOG_ENTRY = "component catalog entry"
+
+
+class SourceFormat(enum.Enum):
+    API = "api"
+    CLOUDFORMATION = "cloudformation"
+    TERRAFORM = "terraform"
+
+
+@dataclass(slots=True)
+class Resource:
+    """One Image Builder resource, its body keyed by API member names.
+
+    ``name`` identifies it in messages (a CloudFormation logical ID, the document's member
+    path, a Terraform address); ``anchor`` is where a finding about the resource as a whole
+    points.
+    """
+
+    kind: ResourceKind
+    name: str
+    body: Mapping
+    source_format: SourceFormat
+    anchor: Span
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What a rule or loader reports before the engine stamps an ID and a severity."""
+
+    span: Span
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True, slots=True)
+class InputProblem:
+    """A problem with the input itself; ``kind`` names the IB0xx rule it maps to."""
+
+    kind: str
+    span: Span
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str
+    rule_name: str
+    severity: Severity
+    path: str
+    span: Span
+    message: str
+    fix: str
+
+    @property
+    def sort_key(self) -> tuple[str, Span, str]:
+        return (self.path, self.span, self.rule_id)
+
+
+@dataclass(slots=True)
+class LoadedFile:
+    """What a loader made of one file: resources to check, and input problems by rule ID."""
+
+    path: str
+    resources: list[Resource] = field(default_factory=list)
+    input_problems: list[InputProblem] = field(default_factory=list)
+    #: Line number to suppressed rule prefixes (an empty set suppresses every rule).
+    suppressions: dict[int, frozenset[str]] = field(default_factory=dict)

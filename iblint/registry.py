@@ -1,0 +1,74 @@
+"""The registry of rule implementations.
+
+A check module declares what it checks with :func:`rule`; the engine stamps the rule ID,
+name and severity (from the rule's spec) on what the check reports. Input problems found by
+loaders map to IB0xx rule IDs through :data:`INPUT_RULES`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from iblint.model import Problem, Resource, ResourceKind
+
+if TYPE_CHECKING:
+    from iblint.catalog import ComponentCatalog
+
+
+@dataclass(slots=True)
+class CheckContext:
+    """What a check may consult besides the resource: its options and the component catalog."""
+
+    options: dict[str, Any] = field(default_factory=dict)
+    catalog: ComponentCatalog | None = None
+
+
+CheckFunction = Callable[[Resource, CheckContext], Iterable[Problem]]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleImplementation:
+    rule_id: str
+    kinds: frozenset[ResourceKind]
+    check: CheckFunction
+
+
+RULES: dict[str, RuleImplementation] = {}
+
+#: Loader problem kinds and the IB0xx rules that report them.
+INPUT_RULES = {
+    "invalid-syntax": "IB001",
+    "duplicate-key": "IB002",
+    "too-large": "IB003",
+    "too-deep": "IB004",
+    "too-many-aliases": "IB005",
+    "unreadable": "IB006",
+}
+
+_CHECK_MODULES = ("imds", "ebs", "images", "components")
+
+
+def rule(rule_id: str, *kinds: ResourceKind) -> Callable[[CheckFunction], CheckFunction]:
+    """Registers ``check`` as the implementation of ``rule_id`` for resources of ``kinds``."""
+
+    def register(check: CheckFunction) -> CheckFunction:
+        if rule_id in RULES:
+            raise ValueError(f"{rule_id} is registered twice")
+        RULES[rule_id] = RuleImplementation(rule_id, frozenset(kinds), check)
+        return check
+
+    return register
+
+
+def load_checks() -> dict[str, RuleImplementation]:
+    """Imports every check module (once) and returns the registry."""
+    for module in _CHECK_MODULES:
+        importlib.import_module(f"iblint.checks.{module}")
+    return RULES
+
+
+def all_rule_ids() -> set[str]:
+    return set(load_checks()) | set(INPUT_RULES.values())

@@ -1,0 +1,34 @@
+"""Machine-readable output: one JSON document with every finding and a summary."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from iblint import __version__
+from iblint.model import Finding
+from iblint.reporters import ReportContext
+
+
+def write(findings: list[Finding], context: ReportContext, stream: TextIO) -> None:
+    document = {
+        "tool": {"name": "iblint", "version": __version__},
+        "files_checked": context.files_checked,
+        "findings": [
+            {
+                "rule_id": finding.rule_id,
+                "rule_name": finding.rule_name,
+                "severity": finding.severity.value,
+                "path": finding.path,
+                "start_line": finding.span.start_line,
+                "start_column": finding.span.start_col,
+                "end_line": finding.span.end_line,
+                "end_column": finding.span.end_col,
+                "message": finding.message,
+                "fix": finding.fix,
+            }
+            for finding in findings
+        ],
+    }
+    json.dump(document, stream, indent=2)
+    stream.write("\n")

@@ -9,12 +9,13 @@ The library API::
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from iblint.config import Config
     from iblint.engine import Report
     from iblint.model import Finding

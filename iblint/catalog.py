@@ -6,7 +6,7 @@ component reference resolves against it the way Image Builder resolves it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from iblint.model import Mapping, Resource, ResourceKind, Scalar
 from iblint.versions import ImageBuilderArn, Version, VersionError, parse_arn
@@ -14,8 +14,7 @@ from iblint.versions import ImageBuilderArn, Version, VersionError, parse_arn
 _STATUS_RANK = {"ACTIVE": 0, "DISABLED": 1, "DEPRECATED": 2}
 
 
-@dataclass(frozen=True, slots=True)
-class CatalogEntry:
+class CatalogEntry(NamedTuple):
     """One component build (``build`` set) or one version with all its builds (``build`` None)."""
 
     arn: ImageBuilderArn
@@ -30,7 +29,9 @@ class CatalogEntry:
 
 class ComponentCatalog:
     def __init__(self) -> None:
-        self._entries: dict[tuple[str, ...], dict[tuple[Version | None, int | None], CatalogEntry]] = {}
+        self._entries: dict[
+            tuple[str, ...], dict[tuple[Version | None, int | None], CatalogEntry]
+        ] = {}
 
     def __len__(self) -> int:
         return sum(len(builds) for builds in self._entries.values())
@@ -76,7 +77,9 @@ class ComponentCatalog:
             if reference.build is not None and build is not None and build != reference.build:
                 continue
             matched.append(entry)
-        return sorted(matched, key=lambda e: (e.arn.version.nodes if e.arn.version else (), e.arn.build or 0))
+        return sorted(
+            matched, key=lambda e: (e.arn.version.nodes if e.arn.version else (), e.arn.build or 0)
+        )
 
 
 def _status(body: Mapping) -> tuple[str, str | None]:

@@ -6,6 +6,7 @@ reporter writes. Exit codes: 0 clean, 1 findings, 2 usage, configuration or inte
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -29,10 +30,8 @@ def _parse_option(text: str) -> tuple[str, str, Any]:
     if not separator or not dot or not rule_id or not name:
         raise click.BadParameter(f"{text!r} is not RULE.NAME=VALUE, e.g. IB202.maximum=2000")
     value: Any = raw
-    try:
+    with contextlib.suppress(ValueError):
         value = int(raw)
-    except ValueError:
-        pass
     return rule_id.strip().upper(), name.strip(), value
 
 
@@ -52,16 +51,55 @@ def cli() -> None:
     show_default=True,
     help="Output format.",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE instead of standard output.")
-@click.option("--select", multiple=True, help="Only these rules: IDs or prefixes (IB101, IB2), comma-separated or repeated.")
-@click.option("--ignore", multiple=True, help="Skip these rules: IDs or prefixes, comma-separated or repeated.")
-@click.option("--catalog", multiple=True, type=click.Path(path_type=Path), help="A component catalog document (GetComponent, ListComponentBuildVersions or ListComponents output) for IB401. Repeatable.")
-@click.option("--option", "rule_options", multiple=True, metavar="RULE.NAME=VALUE", help="Set a rule option, e.g. IB202.maximum=2000. Repeatable.")
-@click.option("--severity", "severities", multiple=True, metavar="RULE=LEVEL", help="Override a rule's severity (error, warning, note), e.g. IB401=warning. Repeatable.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Configuration file (default: the nearest iblint.toml, .iblint.toml or pyproject.toml with [tool.iblint]).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    help="Only these rules: IDs or prefixes (IB101, IB2), comma-separated or repeated.",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    help="Skip these rules: IDs or prefixes, comma-separated or repeated.",
+)
+@click.option(
+    "--catalog",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A component catalog document (GetComponent, ListComponentBuildVersions or ListComponents output) for IB401. Repeatable.",
+)
+@click.option(
+    "--option",
+    "rule_options",
+    multiple=True,
+    metavar="RULE.NAME=VALUE",
+    help="Set a rule option, e.g. IB202.maximum=2000. Repeatable.",
+)
+@click.option(
+    "--severity",
+    "severities",
+    multiple=True,
+    metavar="RULE=LEVEL",
+    help="Override a rule's severity (error, warning, note), e.g. IB401=warning. Repeatable.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Configuration file (default: the nearest iblint.toml, .iblint.toml or pyproject.toml with [tool.iblint]).",
+)
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("--color/--no-color", default=None, help="Colour text output (default: on a terminal, unless NO_COLOR is set).")
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour text output (default: on a terminal, unless NO_COLOR is set).",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -77,7 +115,13 @@ def check(
     color: bool | None,
 ) -> int:
     """Check Image Builder definitions in PATHS (default: the current directory)."""
-    from iblint.config import ConfigError, config_from_mapping, find_config_file, load_config, parse_severity
+    from iblint.config import (
+        ConfigError,
+        config_from_mapping,
+        find_config_file,
+        load_config,
+        parse_severity,
+    )
     from iblint.discover import MissingPathError, discover
     from iblint.engine import CatalogError, check_files
     from iblint.registry import all_rule_ids
@@ -98,7 +142,9 @@ def check(
             rule_id, separator, level = text.partition("=")
             if not separator:
                 raise ConfigError(f"--severity {text!r} is not RULE=LEVEL, e.g. IB401=warning")
-            config.severity[rule_id.strip().upper()] = parse_severity(level.strip(), f"--severity {rule_id}")
+            config.severity[rule_id.strip().upper()] = parse_severity(
+                level.strip(), f"--severity {rule_id}"
+            )
         for text in rule_options:
             rule_id, name, value = _parse_option(text)
             config.options.setdefault(rule_id, {})[name] = value
@@ -115,12 +161,16 @@ def check(
         raise click.UsageError(str(error)) from None
     reporter = get_reporter(output_format)
     if output is not None:
-        with output.open("w", encoding="utf-8") as stream:
-            reporter(report.findings, ReportContext(report.files_checked), stream)
+        with output.open("w", encoding="utf-8") as output_stream:
+            reporter(report.findings, ReportContext(report.files_checked), output_stream)
     else:
-        stream = click.get_text_stream("stdout")
-        use_color = _use_color(stream) if color is None else color
-        reporter(report.findings, ReportContext(report.files_checked, use_color and output_format == "text"), stream)
+        stdout = click.get_text_stream("stdout")
+        use_color = _use_color(stdout) if color is None else color
+        reporter(
+            report.findings,
+            ReportContext(report.files_checked, use_color and output_format == "text"),
+            stdout,
+        )
     if report.findings and not exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
@@ -129,7 +179,7 @@ def check(
 def _use_color(stream: TextIO) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
-    return bool(getattr(stream, "isatty", lambda: False)())
+    return stream.isatty()
 
 
 @cli.command()
@@ -165,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = cli.main(args=argv, prog_name="iblint", standalone_mode=False)
     except click.exceptions.Exit as exit_request:
-        return exit_request.exit_code
+        return int(exit_request.exit_code)
     except click.ClickException as error:
         error.show()
         return EXIT_ERROR
@@ -174,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:
         # The reader went away (`iblint check | head`); not an error of ours.
-        sys.stderr.close()
+        sys.stderr.close()  # no "Exception ignored" noise at exit
         return EXIT_FINDINGS
     except KeyboardInterrupt:
         return 130

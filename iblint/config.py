@@ -8,8 +8,6 @@ start-up time of every pre-commit run.
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +20,18 @@ class ConfigError(ValueError):
     """A configuration value that cannot be used; the CLI exits 2 with its message."""
 
 
-@dataclass(slots=True)
 class Config:
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    severity: dict[str, Severity] = field(default_factory=dict)
-    options: dict[str, dict[str, Any]] = field(default_factory=dict)
-    catalogs: list[Path] = field(default_factory=list)
-    source: Path | None = None
+    """What to check and how; every field may come from a file and the command line."""
+
+    __slots__ = ("catalogs", "ignore", "options", "select", "severity", "source")
+
+    def __init__(self, source: Path | None = None) -> None:
+        self.select: list[str] = []
+        self.ignore: list[str] = []
+        self.severity: dict[str, Severity] = {}
+        self.options: dict[str, dict[str, Any]] = {}
+        self.catalogs: list[Path] = []
+        self.source = source
 
     def is_selected(self, rule_id: str) -> bool:
         selected = not self.select or any(rule_id.startswith(prefix) for prefix in self.select)
@@ -62,6 +64,8 @@ def load_config(path: Path | None) -> Config:
     """The configuration in ``path`` (an empty one for ``None``)."""
     if path is None:
         return Config()
+    import tomllib
+
     try:
         with path.open("rb") as stream:
             data = tomllib.load(stream)
@@ -79,7 +83,9 @@ def config_from_mapping(data: dict[str, Any], source: Path | None) -> Config:
     known = {"select", "ignore", "severity", "options", "catalog"}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise ConfigError(f"{where}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        raise ConfigError(
+            f"{where}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
     config = Config(source=source)
     config.select = _rule_prefixes(data.get("select", []), f"{where}: select")
     config.ignore = _rule_prefixes(data.get("ignore", []), f"{where}: ignore")
@@ -117,5 +123,7 @@ def _rule_prefixes(value: object, where: str) -> list[str]:
     prefixes = [item.strip().upper() for item in value]
     for prefix in prefixes:
         if not prefix.startswith("IB") or not prefix[2:].isdigit() or len(prefix) > 5:
-            raise ConfigError(f"{where}: {prefix!r} is not a rule ID or prefix such as IB101 or IB2")
+            raise ConfigError(
+                f"{where}: {prefix!r} is not a rule ID or prefix such as IB101 or IB2"
+            )
     return prefixes

@@ -4,8 +4,8 @@ resource, stamp rule ID, name and severity, apply selection and inline suppressi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from iblint.catalog import ComponentCatalog
 from iblint.config import Config
@@ -16,15 +16,13 @@ from iblint.specs import RuleEntry, rule_index
 from iblint.suppressions import is_suppressed
 
 
-
 class CatalogError(ValueError):
     """A ``--catalog`` file that cannot be used; a usage error."""
 
 
-@dataclass(slots=True)
-class Report:
-    findings: list[Finding] = field(default_factory=list)
-    files_checked: int = 0
+class Report(NamedTuple):
+    findings: list[Finding]
+    files_checked: int
 
     @property
     def has_findings(self) -> bool:
@@ -33,7 +31,8 @@ class Report:
 
 def check_files(files: Iterable[tuple[Path, str]], config: Config) -> Report:
     """Checks files given as (path on disk, path to report) pairs."""
-    loaded_files = [load_path(path, display) for path, display in files]
+    max_bytes = int(config.rule_options("IB003", rule_index()["IB003"].options)["max_bytes"])
+    loaded_files = [load_path(path, display, max_bytes) for path, display in files]
     catalog = ComponentCatalog()
     for catalog_path in config.catalogs:
         catalog_file = load_path(catalog_path, str(catalog_path))
@@ -65,10 +64,10 @@ def check_loaded(
     findings: list[Finding] = []
     for loaded in loaded_files:
         file_findings: list[Finding] = []
-        for problem in loaded.input_problems:
-            rule_id = INPUT_RULES[problem.kind]
+        for input_problem in loaded.input_problems:
+            rule_id = INPUT_RULES[input_problem.kind]
             if config.is_selected(rule_id):
-                file_findings.append(_stamp(index[rule_id], config, loaded.path, problem))
+                file_findings.append(_stamp(index[rule_id], config, loaded.path, input_problem))
         for resource in loaded.resources:
             for rule_id, context in contexts.items():
                 implementation = rules[rule_id]
@@ -83,11 +82,11 @@ def check_loaded(
     return findings
 
 
-def _stamp(
-    entry: RuleEntry, config: Config, path: str, problem: Problem | InputProblem
-) -> Finding:
+def _stamp(entry: RuleEntry, config: Config, path: str, problem: Problem | InputProblem) -> Finding:
     severity = config.severity.get(entry.rule_id, entry.severity)
-    return Finding(entry.rule_id, entry.name, severity, path, problem.span, problem.message, problem.fix)
+    return Finding(
+        entry.rule_id, entry.name, severity, path, problem.span, problem.message, problem.fix
+    )
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Span:
+class Span(NamedTuple):
     """A region of the original file: 1-based lines and columns, end column exclusive."""
 
     start_line: int
@@ -32,7 +31,7 @@ class Node:
     and the root); it anchors findings about something missing inside the node.
     """
 
-    __slots__ = ("span", "key_span")
+    __slots__ = ("key_span", "span")
 
     def __init__(self, span: Span, key_span: Span | None = None) -> None:
         self.span = span
@@ -146,8 +145,7 @@ class SourceFormat(enum.Enum):
     TERRAFORM = "terraform"
 
 
-@dataclass(slots=True)
-class Resource:
+class Resource(NamedTuple):
     """One Image Builder resource, its body keyed by API member names.
 
     ``name`` identifies it in messages (a CloudFormation logical ID, the document's member
@@ -168,8 +166,7 @@ class Severity(enum.Enum):
     NOTE = "note"
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """What a rule or loader reports before the engine stamps an ID and a severity."""
 
     span: Span
@@ -177,8 +174,7 @@ class Problem:
     fix: str
 
 
-@dataclass(frozen=True, slots=True)
-class InputProblem:
+class InputProblem(NamedTuple):
     """A problem with the input itself; ``kind`` names the IB0xx rule it maps to."""
 
     kind: str
@@ -187,8 +183,7 @@ class InputProblem:
     fix: str
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     rule_id: str
     rule_name: str
     severity: Severity
@@ -202,12 +197,14 @@ class Finding:
         return (self.path, self.span, self.rule_id)
 
 
-@dataclass(slots=True)
 class LoadedFile:
-    """What a loader made of one file: resources to check, and input problems by rule ID."""
+    """What a loader made of one file: resources to check, and input problems."""
 
-    path: str
-    resources: list[Resource] = field(default_factory=list)
-    input_problems: list[InputProblem] = field(default_factory=list)
-    #: Line number to suppressed rule prefixes (an empty set suppresses every rule).
-    suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
+    __slots__ = ("input_problems", "path", "resources", "suppressions")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.resources: list[Resource] = []
+        self.input_problems: list[InputProblem] = []
+        #: Line number to suppressed rule prefixes (an empty set suppresses every rule).
+        self.suppressions: dict[int, frozenset[str]] = {}

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from iblint.model import Problem, Resource, ResourceKind
 
@@ -18,19 +17,17 @@ if TYPE_CHECKING:
     from iblint.catalog import ComponentCatalog
 
 
-@dataclass(slots=True)
-class CheckContext:
+class CheckContext(NamedTuple):
     """What a check may consult besides the resource: its options and the component catalog."""
 
-    options: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any]
     catalog: ComponentCatalog | None = None
 
 
 CheckFunction = Callable[[Resource, CheckContext], Iterable[Problem]]
 
 
-@dataclass(frozen=True, slots=True)
-class RuleImplementation:
+class RuleImplementation(NamedTuple):
     rule_id: str
     kinds: frozenset[ResourceKind]
     check: CheckFunction

@@ -69,7 +69,9 @@ def help_markdown(spec: RuleSpec) -> str:
 def _language(example: Example) -> str:
     if example.format == "terraform":
         return "hcl"
-    return "json" if example.format.endswith("json") or example.format == "terraform-plan" else "yaml"
+    return (
+        "json" if example.format.endswith("json") or example.format == "terraform-plan" else "yaml"
+    )
 
 
 def _indent(text: str) -> str:

@@ -44,6 +44,8 @@ class Example(BaseModel):
     catalog: str | None = None
     #: Rule options for this example, overriding the spec's defaults.
     options: dict[str, Any] = Field(default_factory=dict)
+    #: How ``content`` is written to the file (``latin-1`` makes non-ASCII text invalid UTF-8).
+    encoding: Literal["utf-8", "latin-1", "utf-16"] = "utf-8"
 
     @field_validator("findings")
     @classmethod

@@ -22,9 +22,9 @@ def find_suppressions(text: str) -> dict[int, frozenset[str]]:
         match = _SUPPRESSION.search(line)
         if match:
             ids = match.group("ids")
-            suppressions[number] = frozenset(
-                part.strip().upper() for part in ids.split(",")
-            ) if ids else frozenset()
+            suppressions[number] = (
+                frozenset(part.strip().upper() for part in ids.split(",")) if ids else frozenset()
+            )
     return suppressions
 
 

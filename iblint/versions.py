@@ -11,7 +11,7 @@ follows only a fully numeric version. ARNs read
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: botocore ``partitions.json`` (BC 1.44.8).
 PARTITIONS = frozenset(
@@ -29,8 +29,7 @@ class VersionError(ValueError):
     """Why a version or ARN is malformed, worded to finish "…: <reason>"."""
 
 
-@dataclass(frozen=True, slots=True)
-class Version:
+class Version(NamedTuple):
     """Three nodes, each an int or ``None`` for the wildcard ``x``."""
 
     nodes: tuple[int | None, int | None, int | None]
@@ -40,7 +39,10 @@ class Version:
         return None not in self.nodes
 
     def matches(self, exact: Version) -> bool:
-        return all(mine is None or mine == theirs for mine, theirs in zip(self.nodes, exact.nodes))
+        return all(
+            mine is None or mine == theirs
+            for mine, theirs in zip(self.nodes, exact.nodes, strict=False)
+        )
 
     def __str__(self) -> str:
         return ".".join("x" if node is None else str(node) for node in self.nodes)
@@ -77,8 +79,7 @@ def parse_version(text: str, allow_wildcards: bool = True) -> Version:
     return Version((nodes[0], nodes[1], nodes[2]))
 
 
-@dataclass(frozen=True, slots=True)
-class ImageBuilderArn:
+class ImageBuilderArn(NamedTuple):
     partition: str
     region: str
     account: str
@@ -127,9 +128,7 @@ def parse_arn(text: str, resource_types: tuple[str, ...]) -> ImageBuilderArn:
         )
     resource_type, _, path = resource.partition("/")
     if resource_type not in resource_types:
-        raise VersionError(
-            f"resource type '{resource_type}' is not {' or '.join(resource_types)}"
-        )
+        raise VersionError(f"resource type '{resource_type}' is not {' or '.join(resource_types)}")
     segments = path.split("/") if path else []
     if not segments or not segments[0]:
         raise VersionError(f"the ARN has no {resource_type} name after '{resource_type}/'")
@@ -144,9 +143,7 @@ def parse_arn(text: str, resource_types: tuple[str, ...]) -> ImageBuilderArn:
             f"name '{name}' may only hold lower-case letters, digits, hyphens and underscores"
         )
     if len(segments) > 3:
-        raise VersionError(
-            f"'{'/'.join(segments[1:])}' after the name is more than VERSION/BUILD"
-        )
+        raise VersionError(f"'{'/'.join(segments[1:])}' after the name is more than VERSION/BUILD")
     version = parse_version(segments[1]) if len(segments) >= 2 else None
     build: int | None = None
     if len(segments) == 3:

@@ -25,7 +25,9 @@ def deprecated_component(resource: Resource, context: CheckContext) -> Iterator[
             except VersionError:
                 continue  # a malformed ARN is another rule's business
             builds = catalog.resolve(arn)
-            if not builds or any(build.status not in ("DEPRECATED", "DISABLED") for build in builds):
+            if not builds or any(
+                build.status not in ("DEPRECATED", "DISABLED") for build in builds
+            ):
                 continue
             if all(build.status == "DISABLED" for build in builds):
                 continue

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from iblint.checks.values import integer_of, mapping_items, mappings_in, member_alternatives, text_of
+from iblint.checks.values import (
+    integer_of,
+    mapping_items,
+    mappings_in,
+    member_alternatives,
+    text_of,
+)
 from iblint.model import Mapping, Problem, Resource, ResourceKind
 from iblint.registry import CheckContext, rule
 

@@ -27,7 +27,9 @@ _CONTAINER_REFERENCE = re.compile(
 _ECR_DOMAIN = re.compile(r"^[0-9]{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$")
 
 _AMI_FORMS = "an AMI ID (ami- and 8 or 17 hex digits), an Image Builder image ARN, ssm:PARAMETER or a Marketplace product ID (a UUID)"
-_CONTAINER_FORMS = "an Image Builder image ARN or a container image URI (Docker Hub, ECR or ECR Public)"
+_CONTAINER_FORMS = (
+    "an Image Builder image ARN or a container image URI (Docker Hub, ECR or ECR Public)"
+)
 
 
 def parent_image_problem(value: str, container: bool) -> str | None:

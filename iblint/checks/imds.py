@@ -40,7 +40,9 @@ def imdsv1_allowed(resource: Resource, context: CheckContext) -> Iterator[Proble
             if value == "required":
                 continue
             if value == "optional":
-                message = "httpTokens is 'optional': build and test instances accept IMDSv1 requests"
+                message = (
+                    "httpTokens is 'optional': build and test instances accept IMDSv1 requests"
+                )
             else:
                 message = (
                     f"httpTokens is {_shown(tokens)}, not 'required': IMDSv2 is not enforced "

@@ -27,15 +27,15 @@ _MARKERS = (
 _BINARY_SNIFF_BYTES = 8192
 
 
-def load_path(path: Path, display_path: str) -> LoadedFile:
+def load_path(path: Path, display_path: str, max_bytes: int = MAX_FILE_BYTES) -> LoadedFile:
     """Reads and loads one file; never raises for anything about the file itself."""
     loaded = LoadedFile(display_path)
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if size > max_bytes:
             with path.open("rb") as stream:
                 if _mentions_image_builder_bytes(stream.read()):
-                    loaded.input_problems.append(_too_large(size))
+                    loaded.input_problems.append(_too_large(size, max_bytes))
             return loaded
         data = path.read_bytes()
     except OSError as error:
@@ -48,14 +48,19 @@ def load_path(path: Path, display_path: str) -> LoadedFile:
             )
         )
         return loaded
-    return load_bytes(data, display_path, loaded)
+    return load_bytes(data, display_path, loaded, max_bytes)
 
 
-def load_bytes(data: bytes, display_path: str, loaded: LoadedFile | None = None) -> LoadedFile:
+def load_bytes(
+    data: bytes,
+    display_path: str,
+    loaded: LoadedFile | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> LoadedFile:
     loaded = loaded or LoadedFile(display_path)
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > max_bytes:
         if _mentions_image_builder_bytes(data):
-            loaded.input_problems.append(_too_large(len(data)))
+            loaded.input_problems.append(_too_large(len(data), max_bytes))
         return loaded
     text = _decode(data, loaded)
     if text is None:
@@ -148,10 +153,10 @@ def _mentions_image_builder_bytes(data: bytes) -> bool:
     return any(marker.encode() in lowered for marker in _MARKERS)
 
 
-def _too_large(size: int) -> InputProblem:
+def _too_large(size: int, max_bytes: int) -> InputProblem:
     return InputProblem(
         "too-large",
         FILE_START,
-        f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; it was not checked",
+        f"the file is {size:,} bytes, over the {max_bytes:,}-byte limit; it was not checked",
         "split the definition into smaller files",
     )

@@ -41,7 +41,9 @@ def is_template(root: Node) -> bool:
     resources = root.get("Resources")
     if not isinstance(resources, Mapping):
         return False
-    return any(_resource_type(declaration) in RESOURCE_KINDS for declaration in resources.entries.values())
+    return any(
+        _resource_type(declaration) in RESOURCE_KINDS for declaration in resources.entries.values()
+    )
 
 
 def _resource_type(declaration: Node) -> str | None:
@@ -110,7 +112,9 @@ def _translate(node: Node, free_form: bool = False) -> Node:
         }
         return Mapping(entries, node.span, node.key_span)
     if isinstance(node, Sequence):
-        return Sequence([_translate(item, free_form) for item in node.items], node.span, node.key_span)
+        return Sequence(
+            [_translate(item, free_form) for item in node.items], node.span, node.key_span
+        )
     return node
 
 

@@ -47,7 +47,7 @@ class _Positions:
 class _Container:
     """A mapping or list being built, with what is needed to finish it."""
 
-    __slots__ = ("start", "key_span", "entries", "items", "pending_key", "pending_key_span", "seen")
+    __slots__ = ("entries", "items", "key_span", "pending_key", "pending_key_span", "seen", "start")
 
     def __init__(self, start: int, key_span: Span | None, is_mapping: bool) -> None:
         self.start = start
@@ -157,10 +157,7 @@ class _Parser:
                 if text[after : after + 1] == closer:
                     return self.finish(container, after + 1), after + 1
                 stack.append(container)
-                if char == "{":
-                    index = self.key(after, container)
-                else:
-                    index = after
+                index = self.key(after, container) if char == "{" else after
                 continue
             return self.scalar(index, key_span)
 

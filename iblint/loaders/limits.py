@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 #: Files larger than this are not parsed (a generated CDK template is rarely over 2 MiB).
 MAX_FILE_BYTES = 8 * 1024 * 1024
 #: Mapping and list nesting deeper than this is refused (real definitions stay under 30).

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.nodes import MappingNode, Node as YamlNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import Node as YamlNode
 from yaml.resolver import Resolver
 
 from iblint.loaders.limits import MAX_DEPTH, MAX_EXPANDED_NODES
@@ -23,7 +24,7 @@ _HAS_LIBYAML = getattr(yaml, "__with_libyaml__", False)
 _BaseLoader: type = yaml.CSafeLoader if _HAS_LIBYAML else yaml.SafeLoader
 
 
-class _ComposeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _ComposeLoader(_BaseLoader):  # type: ignore[misc]
     """Composes nodes without resolving implicit tags; typing happens in :func:`_scalar`."""
 
     def resolve(self, kind: type, value: object, implicit: tuple[bool, bool]) -> str:
@@ -53,7 +54,7 @@ _TYPED = {_INT, _FLOAT, _BOOL, _NULL}
 
 def _plain_value(text: str) -> str | int | float | bool | None:
     """A plain scalar typed as YAML 1.1 (PyYAML's SafeLoader) would type it."""
-    tag = _resolver.resolve(ScalarNode, text, (True, False))
+    tag = _resolver.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     if tag not in _TYPED:
         return text
     try:
@@ -99,7 +100,9 @@ class _Converter:
             value = _plain_value(node.value) if node.tag == _PLAIN else node.value
             return Scalar(value, span, key_span)
         if isinstance(node, SequenceNode):
-            return Sequence([self.convert(item, depth + 1, None) for item in node.value], span, key_span)
+            return Sequence(
+                [self.convert(item, depth + 1, None) for item in node.value], span, key_span
+            )
         assert isinstance(node, MappingNode)
         entries: dict[str, Node] = {}
         seen: dict[str, Span] = {}

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from iblint.model import Finding
 
 
-@dataclass(frozen=True, slots=True)
-class ReportContext:
+class ReportContext(NamedTuple):
     """What a reporter knows besides the findings."""
 
     files_checked: int

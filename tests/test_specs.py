@@ -1,0 +1,42 @@
+"""Meta-tests: specs and implementations correspond one to one, and every spec is complete."""
+
+from __future__ import annotations
+
+from iblint.registry import INPUT_RULES, load_checks
+from iblint.specs import load_specs, rule_index
+
+SPECS = load_specs()
+
+
+def test_every_rule_has_a_spec_and_every_spec_a_rule() -> None:
+    implemented = set(load_checks()) | set(INPUT_RULES.values())
+    assert implemented == set(SPECS)
+
+
+def test_names_are_unique() -> None:
+    names = [spec.name for spec in SPECS.values()]
+    assert len(names) == len(set(names))
+
+
+def test_each_rule_has_a_bad_and_a_good_example_per_supported_format() -> None:
+    for spec in SPECS.values():
+        bad_formats = {example.format for example in spec.examples.bad}
+        good_formats = {example.format for example in spec.examples.good}
+        missing = set(spec.formats) - bad_formats
+        assert not missing, f"{spec.id} has no bad example in {sorted(missing)}"
+        if not spec.id.startswith("IB0"):
+            missing_good = set(spec.formats) - good_formats
+            assert not missing_good, f"{spec.id} has no good example in {sorted(missing_good)}"
+
+
+def test_fast_index_agrees_with_validated_specs() -> None:
+    index = rule_index()
+    assert set(index) == set(SPECS)
+    for rule_id, spec in SPECS.items():
+        entry = index[rule_id]
+        assert (entry.name, entry.severity, entry.summary, entry.options) == (
+            spec.name,
+            spec.severity,
+            spec.summary,
+            spec.options,
+        )

@@ -164,7 +164,7 @@ def check(
         with output.open("w", encoding="utf-8") as output_stream:
             reporter(report.findings, ReportContext(report.files_checked), output_stream)
     else:
-        stdout = click.get_text_stream("stdout")
+        stdout = sys.stdout
         use_color = _use_color(stdout) if color is None else color
         reporter(
             report.findings,

@@ -43,8 +43,8 @@ def throughput_on_non_gp3(resource: Resource, context: CheckContext) -> Iterator
             for volume_type in sorted(volume_types):
                 yield Problem(
                     throughput_span,
-                    f"throughput is set on a '{volume_type}' volume; EBS accepts a throughput "
-                    "only for gp3 volumes and rejects the request",
+                    f"throughput is set on a volume of type '{volume_type}', but only gp3 "
+                    "volumes take a throughput (EC2: 'valid only for gp3 volumes')",
                     "remove throughput, or set volumeType to 'gp3'",
                 )
 
@@ -58,8 +58,10 @@ def throughput_out_of_range(resource: Resource, context: CheckContext) -> Iterat
             value = integer_of(throughput)
             if value is None or minimum <= value <= maximum:
                 continue
+            side = "below the minimum" if value < minimum else "above the maximum"
             yield Problem(
                 throughput_span,
-                f"throughput {value} MiB/s is outside the allowed range {minimum}-{maximum} MiB/s",
-                f"set throughput between {minimum} and {maximum}",
+                f"throughput {value} MiB/s is {side}: the allowed range is "
+                f"{minimum}-{maximum} MiB/s",
+                f"set throughput between {minimum} and {maximum} MiB/s",
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from iblint.checks.values import member_alternatives, text_of
 from iblint.model import Problem, Resource, ResourceKind
@@ -26,54 +27,111 @@ _CONTAINER_REFERENCE = re.compile(
 )
 _ECR_DOMAIN = re.compile(r"^[0-9]{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$")
 
-_AMI_FORMS = "an AMI ID (ami- and 8 or 17 hex digits), an Image Builder image ARN, ssm:PARAMETER or a Marketplace product ID (a UUID)"
+#: AWS Marketplace product IDs: a UUID (CDK's integration test deploys one), or the Marketplace
+#: catalog's prod-… form (the CDK imagebuilder-alpha README's BaseImage.fromMarketplaceProductId
+#: example, 'prod-1234567890abcdef0').
+_MARKETPLACE_ID = re.compile(r"^prod-[a-z0-9]+$")
+
+_AMI_FORMS = (
+    "an AMI ID (ami- and 8 or 17 hex digits), an Image Builder image ARN, ssm:PARAMETER or a "
+    "Marketplace product ID"
+)
 _CONTAINER_FORMS = (
     "an Image Builder image ARN or a container image URI (Docker Hub, ECR or ECR Public)"
 )
+_ARN_FIX = (
+    "use an image ARN, arn:aws:imagebuilder:REGION:ACCOUNT:image/NAME/VERSION, with VERSION "
+    "x.x.x (the latest), 1.x.x, 1.2.x, 1.2.3 or 1.2.3/BUILD and NAME in lower case"
+)
 
 
-def parent_image_problem(value: str, container: bool) -> str | None:
-    """Why ``value`` is not a valid parent image, or ``None`` if it is."""
+class ParentImageProblem(NamedTuple):
+    message: str
+    fix: str
+
+
+def parent_image_problem(value: str, container: bool) -> ParentImageProblem | None:
+    """Why ``value`` is not a valid parent image, and what to do, or ``None`` if it is valid."""
+    forms = _CONTAINER_FORMS if container else _AMI_FORMS
     if not value.strip():
-        return "parentImage is empty"
+        return ParentImageProblem("parentImage is empty", f"use {forms}")
     if value.startswith("arn:"):
-        try:
-            arn = parse_arn(value, ("image",))
-        except VersionError as error:
-            return f"parentImage ARN is malformed: {error}"
-        if arn.version is None:
-            return (
-                f"parentImage ARN '{value}' has no version; image ARNs end in /VERSION "
-                "(x.x.x for the latest) or /VERSION/BUILD"
-            )
-        return None
+        return _arn_problem(value)
     if container:
         return _container_problem(value)
     if value.startswith("ami-"):
         if _AMI_ID.match(value):
             return None
-        return f"parentImage '{value}' is not an AMI ID: 'ami-' must be followed by 8 or 17 lower-case hex digits"
+        return ParentImageProblem(
+            f"parentImage '{value}' is not an AMI ID: 'ami-' must be followed by 8 or 17 "
+            "lower-case hex digits",
+            "use the AMI's full ID, such as ami-0123456789abcdef0",
+        )
     if value.startswith("ssm:"):
         parameter = value[len("ssm:") :]
         if _SSM_NAME.match(parameter) or _SSM_ARN.match(parameter):
             return None
-        return f"parentImage '{value}' is not ssm: followed by a parameter name or parameter ARN"
-    if _UUID.match(value):
+        return ParentImageProblem(
+            f"parentImage '{value}' is not ssm: followed by a parameter name or parameter ARN",
+            "use ssm:/PARAMETER/NAME or ssm:arn:aws:ssm:REGION:ACCOUNT:parameter/NAME",
+        )
+    if _UUID.match(value) or _MARKETPLACE_ID.match(value):
         return None
-    return f"parentImage '{value}' is not {_AMI_FORMS}"
+    return ParentImageProblem(f"parentImage '{value}' is not {_AMI_FORMS}", f"use {forms}")
 
 
-def _container_problem(value: str) -> str | None:
+def _arn_problem(value: str) -> ParentImageProblem | None:
+    resource = value.split(":", 5)[5] if value.count(":") >= 5 else ""
+    resource_type = resource.partition("/")[0]
+    recipe = {"image-recipe": "an image recipe", "container-recipe": "a container recipe"}
+    if resource_type in recipe:
+        return ParentImageProblem(
+            f"parentImage is the ARN of {recipe[resource_type]}, not of an image",
+            "use the ARN of an image built from it (…:image/NAME/VERSION), or that recipe's "
+            "own parent image",
+        )
+    try:
+        arn = parse_arn(value, ("image",))
+    except VersionError as error:
+        return ParentImageProblem(f"parentImage ARN is malformed: {error}", _ARN_FIX)
+    if arn.version is None:
+        return ParentImageProblem(
+            f"parentImage ARN '{value}' has no version; image ARNs end in /VERSION "
+            "(x.x.x for the latest) or /VERSION/BUILD",
+            f"append a version, such as '{value}/x.x.x'",
+        )
+    return None
+
+
+def _container_problem(value: str) -> ParentImageProblem | None:
     if _AMI_ID.match(value) or value.startswith("ssm:"):
-        return f"parentImage '{value}' is an AMI; a container recipe's parent is {_CONTAINER_FORMS} (the build instance AMI goes in instanceConfiguration.image)"
+        what = "an AMI" if value.startswith("ami-") else "an SSM parameter (an AMI)"
+        return ParentImageProblem(
+            f"parentImage '{value}' is {what}, but a container recipe's parent is "
+            f"{_CONTAINER_FORMS}",
+            "set parentImage to a container image such as amazonlinux:2023; the build "
+            "instance's AMI goes in instanceConfiguration.image",
+        )
     match = _CONTAINER_REFERENCE.match(value)
     if match is None:
-        return f"parentImage '{value}' is not {_CONTAINER_FORMS}"
+        return ParentImageProblem(
+            f"parentImage '{value}' is not {_CONTAINER_FORMS}",
+            "use REPOSITORY[:TAG] (Docker Hub), ACCOUNT.dkr.ecr.REGION.amazonaws.com/"
+            "REPOSITORY[:TAG], public.ecr.aws/ALIAS/REPOSITORY[:TAG] or an image ARN; "
+            "repository names are lower case",
+        )
     domain = match.group("domain") or ""
     if ".dkr.ecr" in domain and not _ECR_DOMAIN.match(domain):
-        return f"parentImage '{value}' has a malformed ECR registry '{domain}'; expected ACCOUNT.dkr.ecr.REGION.amazonaws.com"
+        return ParentImageProblem(
+            f"parentImage '{value}' has a malformed ECR registry '{domain}'",
+            "use ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY[:TAG], ACCOUNT being the "
+            "12-digit account ID",
+        )
     if domain == "public.ecr.aws" and "/" not in match.group("path"):
-        return f"parentImage '{value}' names no repository; ECR Public images are public.ecr.aws/ALIAS/REPOSITORY[:TAG]"
+        return ParentImageProblem(
+            f"parentImage '{value}' names no repository",
+            "use public.ecr.aws/ALIAS/REPOSITORY[:TAG]",
+        )
     return None
 
 
@@ -86,5 +144,4 @@ def malformed_parent_image(resource: Resource, context: CheckContext) -> Iterato
             continue  # absent, unknown or not a string: other rules' business
         problem = parent_image_problem(value, container)
         if problem is not None:
-            forms = _CONTAINER_FORMS if container else _AMI_FORMS
-            yield Problem(span, problem, f"use {forms}")
+            yield Problem(span, problem.message, problem.fix)

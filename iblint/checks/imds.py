@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from iblint.checks.values import member_alternatives, text_of
-from iblint.model import Mapping, Problem, Resource, ResourceKind, Unknown
+from iblint.model import Mapping, Problem, Resource, ResourceKind, Sequence, Unknown
 from iblint.registry import CheckContext, rule
 
 _FIX = "set instanceMetadataOptions.httpTokens to 'required'"
+#: What an unset httpTokens means (imagebuilder-facts.md §4): the EC2 launch default, which is
+#: 'optional' unless the parent AMI (ImdsSupport v2.0) or the account default requires IMDSv2.
+_UNSET = (
+    "falls back to the EC2 launch default, which is 'optional' unless the parent AMI or the "
+    "account's IMDS default requires IMDSv2: build and test instances may accept IMDSv1"
+)
 
 
 @rule("IB101", ResourceKind.INFRASTRUCTURE_CONFIGURATION)
@@ -18,8 +24,7 @@ def imdsv1_allowed(resource: Resource, context: CheckContext) -> Iterator[Proble
         if options is None:
             yield Problem(
                 options_span,
-                "instanceMetadataOptions is not set: whether build and test instances accept "
-                "IMDSv1 is left to AMI and account defaults, for years 'optional'",
+                f"instanceMetadataOptions is not set, so httpTokens {_UNSET}",
                 _FIX,
             )
             continue
@@ -29,8 +34,7 @@ def imdsv1_allowed(resource: Resource, context: CheckContext) -> Iterator[Proble
             if tokens is None:
                 yield Problem(
                     tokens_span,
-                    "httpTokens is not set: whether build and test instances accept IMDSv1 "
-                    "is left to AMI and account defaults, for years 'optional'",
+                    f"httpTokens is not set, so it {_UNSET}",
                     "set httpTokens to 'required'",
                 )
                 continue
@@ -52,5 +56,11 @@ def imdsv1_allowed(resource: Resource, context: CheckContext) -> Iterator[Proble
 
 
 def _shown(node: object) -> str:
+    if isinstance(node, Mapping):
+        return "a mapping"
+    if isinstance(node, Sequence):
+        return "a list"
     value = getattr(node, "value", None)
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "null"}[value]
     return repr(value) if isinstance(value, str) else str(value)

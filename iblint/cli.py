@@ -30,6 +30,8 @@ def _parse_option(text: str) -> tuple[str, str, Any]:
     if not separator or not dot or not rule_id or not name:
         raise click.BadParameter(f"{text!r} is not RULE.NAME=VALUE, e.g. IB202.maximum=2000")
     value: Any = raw
+    if raw.strip().lower() in ("true", "false"):
+        value = raw.strip().lower() == "true"
     with contextlib.suppress(ValueError):
         value = int(raw)
     return rule_id.strip().upper(), name.strip(), value
@@ -153,6 +155,7 @@ def check(
         for rule_id in [*config.severity, *config.options]:
             if rule_id not in known:
                 raise ConfigError(f"unknown rule {rule_id} (see `iblint rules`)")
+        _check_options(config.options)
         files = list(discover(list(paths) or ["."]))
         report = check_files(files, config)
     except MissingPathError as error:
@@ -161,7 +164,11 @@ def check(
         raise click.UsageError(str(error)) from None
     reporter = get_reporter(output_format)
     if output is not None:
-        with output.open("w", encoding="utf-8") as output_stream:
+        try:
+            output_stream = output.open("w", encoding="utf-8")
+        except OSError as error:
+            raise click.FileError(str(output), error.strerror or str(error)) from None
+        with output_stream:
             reporter(report.findings, ReportContext(report.files_checked), output_stream)
     else:
         stdout = sys.stdout
@@ -174,6 +181,53 @@ def check(
     if report.findings and not exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _check_options(options: dict[str, dict[str, Any]]) -> None:
+    """Every option must be one its rule's spec declares, with a value of the default's type.
+
+    Raises :class:`~iblint.config.ConfigError` (a usage error) rather than letting a check fail
+    on ``int("lots")`` in the middle of a run.
+    """
+    from iblint.config import ConfigError
+    from iblint.specs import rule_index
+
+    index = rule_index()
+    for rule_id, values in options.items():
+        declared = index[rule_id].options if rule_id in index else {}
+        for name, value in values.items():
+            if name not in declared:
+                takes = (
+                    f"its options are {', '.join(sorted(declared))}"
+                    if declared
+                    else "it takes no options"
+                )
+                raise ConfigError(f"{rule_id} has no option {name!r}; {takes}")
+            default = declared[name]
+            expected = type(default)
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                continue
+            if default is not None and not (
+                isinstance(value, expected) and isinstance(value, bool) == isinstance(default, bool)
+            ):
+                raise ConfigError(
+                    f"option {rule_id}.{name} must be {_type_name(default)} "
+                    f"(default {default!r}), not {value!r}"
+                )
+
+
+def _type_name(value: object) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__}"
 
 
 def _use_color(stream: TextIO) -> bool:

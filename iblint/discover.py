@@ -50,15 +50,19 @@ def display_path(path: Path, root: Path) -> str:
 
 
 def discover(paths: list[str], root: Path | None = None) -> Iterator[tuple[Path, str]]:
-    """(path, display path) for each file to check, each once, in a stable order."""
+    """(path, display path) for each file to check, each once, in a stable order.
+
+    Relative paths are relative to ``root`` (the working directory by default), and so are the
+    display paths of files inside it.
+    """
     root = root or Path.cwd()
     seen: set[Path] = set()
     for given in paths:
         path = Path(given)
-        if not path.exists() and not path.is_symlink():
-            raise MissingPathError(given)
         absolute = path if path.is_absolute() else root / path
-        if path.is_dir():
+        if not absolute.exists() and not absolute.is_symlink():
+            raise MissingPathError(given)
+        if absolute.is_dir():
             for file in _walk(absolute):
                 if file not in seen:
                     seen.add(file)

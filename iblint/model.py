@@ -143,6 +143,7 @@ class SourceFormat(enum.Enum):
     API = "api"
     CLOUDFORMATION = "cloudformation"
     TERRAFORM = "terraform"
+    TERRAFORM_PLAN = "terraform-plan"
 
 
 class Resource(NamedTuple):

@@ -7,6 +7,9 @@ import re
 
 from iblint.model import Finding
 
+#: Lines end as a reader counts them (finding positions do the same); ``str.splitlines`` would
+#: also break at form feeds and Unicode separators and shift every later line number.
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 _SUPPRESSION = re.compile(
     r"iblint:\s*ignore(?:[ \t]*[=:]?[ \t]*(?P<ids>IB[0-9]{0,3}(?:[ \t]*,[ \t]*IB[0-9]{0,3})*))?",
     re.IGNORECASE,
@@ -18,7 +21,7 @@ def find_suppressions(text: str) -> dict[int, frozenset[str]]:
     if "iblint" not in text:
         return {}
     suppressions: dict[int, frozenset[str]] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         match = _SUPPRESSION.search(line)
         if match:
             ids = match.group("ids")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from iblint.checks.values import (
     integer_of,
+    literal_text,
     mapping_items,
     mappings_in,
     member_alternatives,
@@ -61,7 +62,7 @@ def throughput_out_of_range(resource: Resource, context: CheckContext) -> Iterat
             side = "below the minimum" if value < minimum else "above the maximum"
             yield Problem(
                 throughput_span,
-                f"throughput {value} MiB/s is {side}: the allowed range is "
+                f"throughput {literal_text(throughput)} MiB/s is {side}: the allowed range is "
                 f"{minimum}-{maximum} MiB/s",
                 f"set throughput between {minimum} and {maximum} MiB/s",
             )

@@ -6,6 +6,9 @@ from collections.abc import Iterator
 
 from iblint.model import Mapping, Node, Scalar, Sequence, Span, alternatives
 
+_MAX_DIGITS = 30
+_HUGE: int = 10**_MAX_DIGITS
+
 
 def text_of(node: Node | None) -> str | None:
     """The string a literal node holds, else ``None`` (unknown, absent or not a string)."""
@@ -20,9 +23,23 @@ def integer_of(node: Node | None) -> int | None:
         return None
     if isinstance(node.value, int):
         return node.value
-    if isinstance(node.value, str) and node.value.strip().lstrip("-").isdigit():
-        return int(node.value.strip())
-    return None
+    text = node.value.strip() if isinstance(node.value, str) else ""
+    digits = text.lstrip("-")
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    if len(digits) > _MAX_DIGITS:
+        # int() refuses over 4,300 digits; any such number is out of every range anyway.
+        return -_HUGE if text.startswith("-") else _HUGE
+    return int(text)
+
+
+def literal_text(node: Node | None) -> str:
+    """A literal as written, shortened when it is very long (for messages)."""
+    text = str(node.value) if isinstance(node, Scalar) and not isinstance(node.value, int) else ""
+    if not text and isinstance(node, Scalar) and isinstance(node.value, int):
+        text = str(node.value) if node.value.bit_length() < 1000 else "a very large number"
+    text = text.strip()
+    return text if len(text) <= 24 else f"{text[:12]}… ({len(text)} characters)"
 
 
 def mappings_in(node: Node | None) -> Iterator[Mapping]:

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from iblint.loaders.limits import MAX_FILE_BYTES
+from iblint.loaders.positions import LineTable
 from iblint.model import FILE_START, InputProblem, LoadedFile, Node, Resource, Span
 from iblint.suppressions import find_suppressions
 
@@ -71,6 +72,7 @@ def load_bytes(
 def load_text(text: str, display_path: str, loaded: LoadedFile | None = None) -> LoadedFile:
     """Parses ``text`` (named ``display_path``) and classifies what it holds."""
     loaded = loaded or LoadedFile(display_path)
+    text = text.removeprefix("\ufeff")  # text given directly may still carry its BOM
     documents, problems = _parse(text, display_path)
     resources: list[Resource] = []
     for document in documents:
@@ -128,9 +130,8 @@ def _decode(data: bytes, loaded: LoadedFile) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         if _mentions_image_builder_bytes(data):
-            before = data[: error.start]
-            line = before.count(b"\n") + 1
-            column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+            before = data[: error.start].decode("utf-8-sig", "replace")
+            line, column = LineTable(before).at(len(before))
             loaded.input_problems.append(
                 InputProblem(
                     "unreadable",

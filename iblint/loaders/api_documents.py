@@ -14,7 +14,7 @@ Bodies already use API member names, so they are passed through unchanged.
 
 from __future__ import annotations
 
-from iblint.model import Mapping, Node, Resource, ResourceKind, Sequence, SourceFormat
+from iblint.model import Mapping, Node, Resource, ResourceKind, Scalar, Sequence, SourceFormat
 
 _RESPONSE_MEMBERS = {
     "imageRecipe": ResourceKind.IMAGE_RECIPE,
@@ -48,7 +48,7 @@ def document_resources(root: Node) -> list[Resource]:
             if isinstance(body, Mapping):
                 found.append(_resource(kind, f"image.{member}", body))
     component = root.get("component")
-    if isinstance(component, Mapping):
+    if isinstance(component, Mapping) and _is_component(component):
         found.append(_resource(ResourceKind.COMPONENT, "component", component))
         found.append(_resource(ResourceKind.COMPONENT_CATALOG_ENTRY, "component", component))
     for list_name in _CATALOG_LISTS:
@@ -67,6 +67,24 @@ def document_resources(root: Node) -> list[Resource]:
     if request_kind is not None:
         return [_resource(request_kind, _request_name(request_kind), root)]
     return []
+
+
+def is_catalog_listing(root: Node) -> bool:
+    """Whether ``root`` is ListComponents or ListComponentBuildVersions output, even an empty
+    one (an account without components of its own)."""
+    return isinstance(root, Mapping) and any(
+        isinstance(root.get(list_name), Sequence) for list_name in _CATALOG_LISTS
+    )
+
+
+def _is_component(body: Mapping) -> bool:
+    """Whether a ``component`` member is an Image Builder component (GetComponent output), not
+    one of the many other things called a component (Helm values, UI libraries)."""
+    arn = body.get("arn")
+    if isinstance(arn, Scalar) and isinstance(arn.value, str):
+        return ":imagebuilder:" in arn.value and ":component/" in arn.value
+    members = body.entries
+    return "platform" in members and "type" in members and "version" in members
 
 
 def _request_kind(root: Mapping) -> ResourceKind | None:

@@ -4,7 +4,9 @@ Property names are translated to API member names at this edge (``HttpTokens`` b
 ``httpTokens``, the top-level ``Version`` becomes ``semanticVersion``; see
 ``../shared/reference/cfn-api-mapping.md``). Intrinsic functions become :class:`Unknown`
 nodes, except ``Fn::If``, whose two branches become a :class:`Choice` so literal branches are
-still checked; ``!Ref AWS::NoValue`` in a branch means "property absent".
+still checked; ``!Ref AWS::NoValue`` in a branch means "property absent". Dynamic references
+(``{{resolve:ssm:...}}``, ``{{resolve:secretsmanager:...}}``) are resolved at deployment, so a
+string holding one is :class:`Unknown` too.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ RESOURCE_KINDS = {
 _FREE_FORM_MAPS = frozenset({"Tags", "AmiTags", "ResourceTags"})
 #: Top-level properties whose API name is not the lower-camel-case of the CloudFormation name.
 _RENAMED = {"Version": "semanticVersion"}
+#: What marks a dynamic reference inside a string value.
+_DYNAMIC_REFERENCE = "{{resolve:"
 
 
 def is_template(root: Node) -> bool:
@@ -103,7 +107,7 @@ def _translate(node: Node, free_form: bool = False) -> Node:
     if isinstance(node, Mapping):
         intrinsic = _intrinsic_name(node)
         if intrinsic == "Fn::If":
-            return _choice(node)
+            return _choice(node, free_form)
         if intrinsic is not None:
             return Unknown(intrinsic, node.span, node.key_span)
         entries = {
@@ -115,10 +119,16 @@ def _translate(node: Node, free_form: bool = False) -> Node:
         return Sequence(
             [_translate(item, free_form) for item in node.items], node.span, node.key_span
         )
+    if (
+        isinstance(node, Scalar)
+        and isinstance(node.value, str)
+        and _DYNAMIC_REFERENCE in node.value
+    ):
+        return Unknown("dynamic reference", node.span, node.key_span)
     return node
 
 
-def _choice(node: Mapping) -> Node:
+def _choice(node: Mapping, free_form: bool = False) -> Node:
     arguments = node.entries["Fn::If"]
     if not isinstance(arguments, Sequence) or len(arguments.items) != 3:
         return Unknown("Fn::If", node.span, node.key_span)
@@ -127,7 +137,7 @@ def _choice(node: Mapping) -> Node:
         if _is_no_value(branch):
             branches.append(None)
         else:
-            translated = _translate(branch)
+            translated = _translate(branch, free_form)
             # A branch stands where the Fn::If stands: findings about it point at that key.
             translated.key_span = node.key_span
             branches.append(translated)

@@ -9,11 +9,11 @@ with ``json.loads``).
 
 from __future__ import annotations
 
-import bisect
 import re
 from json.decoder import scanstring  # type: ignore[attr-defined]
 
 from iblint.loaders.limits import MAX_DEPTH
+from iblint.loaders.positions import LineTable
 from iblint.model import InputProblem, Mapping, Node, Scalar, Sequence, Span
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -25,23 +25,6 @@ class _SyntaxError(Exception):
     def __init__(self, offset: int, message: str) -> None:
         self.offset = offset
         self.message = message
-
-
-class _Positions:
-    """Turns string offsets into 1-based line and column numbers."""
-
-    def __init__(self, text: str) -> None:
-        self.line_starts = [0]
-        self.line_starts.extend(match.end() for match in re.finditer("\n", text))
-
-    def at(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.line_starts, offset) - 1
-        return line + 1, offset - self.line_starts[line] + 1
-
-    def span(self, start: int, end: int) -> Span:
-        start_line, start_col = self.at(start)
-        end_line, end_col = self.at(end)
-        return Span(start_line, start_col, end_line, end_col)
 
 
 class _Container:
@@ -61,18 +44,17 @@ class _Container:
 
 def parse_json(text: str) -> tuple[Node | None, list[InputProblem]]:
     """The document in ``text`` as nodes, or ``None`` and the syntax problem. Never raises."""
-    positions = _Positions(text)
+    positions = LineTable(text)
     problems: list[InputProblem] = []
     try:
         return _Parser(text, positions, problems).parse(), problems
     except _SyntaxError as error:
-        offset = min(error.offset, len(text))
-        line, col = positions.at(offset)
+        span = positions.point(error.offset)
         if error.message.startswith("nesting"):
             return None, [
                 InputProblem(
                     "too-deep",
-                    Span(line, col, line, col + 1),
+                    span,
                     f"nesting deeper than {MAX_DEPTH} levels; the document was not checked",
                     "flatten the document: no Image Builder definition nests this deep",
                 )
@@ -80,7 +62,7 @@ def parse_json(text: str) -> tuple[Node | None, list[InputProblem]]:
         return None, [
             InputProblem(
                 "invalid-syntax",
-                Span(line, col, line, col + 1),
+                span,
                 f"invalid JSON: {error.message}",
                 "fix the JSON syntax at this position",
             )
@@ -88,7 +70,7 @@ def parse_json(text: str) -> tuple[Node | None, list[InputProblem]]:
 
 
 class _Parser:
-    def __init__(self, text: str, positions: _Positions, problems: list[InputProblem]) -> None:
+    def __init__(self, text: str, positions: LineTable, problems: list[InputProblem]) -> None:
         self.text = text
         self.positions = positions
         self.problems = problems
@@ -212,9 +194,14 @@ class _Parser:
         match = _NUMBER.match(text, index)
         if match:
             literal = match.group()
-            number: int | float = (
-                float(literal) if match.group(1) or match.group(2) else int(literal)
-            )
+            number: int | float
+            if match.group(1) or match.group(2):
+                number = float(literal)
+            else:
+                try:
+                    number = int(literal)
+                except ValueError:  # over sys.get_int_max_str_digits() digits
+                    number = float(literal)
             end = match.end()
             return Scalar(number, self.positions.span(index, end), key_span), end
         for word, word_value in _LITERALS.items():

@@ -9,6 +9,8 @@ loader handles YAML and JSON alike.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -16,6 +18,7 @@ from yaml.nodes import Node as YamlNode
 from yaml.resolver import Resolver
 
 from iblint.loaders.limits import MAX_DEPTH, MAX_EXPANDED_NODES
+from iblint.loaders.positions import YAML_ONLY_BREAKS, LineTable
 from iblint.model import InputProblem, Mapping, Node, Scalar, Sequence, Span
 
 _PLAIN = "tag:iblint:plain"
@@ -50,6 +53,9 @@ _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _TYPED = {_INT, _FLOAT, _BOOL, _NULL}
+#: Integers wider than this cannot be printed in decimal under Python's default limit of 4,300
+#: digits (``sys.get_int_max_str_digits``); such a literal stays text.
+_MAX_INT_BITS = 14_000
 
 
 def _plain_value(text: str) -> str | int | float | bool | None:
@@ -61,12 +67,25 @@ def _plain_value(text: str) -> str | int | float | bool | None:
         value = _constructor.yaml_constructors[tag](_constructor, ScalarNode(tag, text))
     except (ConstructorError, ValueError, OverflowError):
         return text
+    if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+        return text  # too long to turn back into decimal text for a message
     return value  # type: ignore[no-any-return]
 
 
 def _span(node: YamlNode) -> Span:
+    """The node's span from the parser's own line count: right unless NEL/LS/PS occur."""
     start, end = node.start_mark, node.end_mark
     return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def _span_by_offsets(table: LineTable) -> Callable[[YamlNode], Span]:
+    """The node's span from character offsets: for texts where YAML and readers count lines
+    differently."""
+
+    def span(node: YamlNode) -> Span:
+        return table.span(node.start_mark.index, node.end_mark.index)
+
+    return span
 
 
 def _long_form(tag: str) -> str:
@@ -75,27 +94,28 @@ def _long_form(tag: str) -> str:
 
 
 class _Converter:
-    def __init__(self) -> None:
+    def __init__(self, span: Callable[[YamlNode], Span] = _span) -> None:
+        self.span = span
         self.problems: list[InputProblem] = []
         self.expanded = 0
         self.converted: dict[int, Node] = {}
 
     def convert(self, node: YamlNode, depth: int, key_span: Span | None) -> Node:
         if depth > MAX_DEPTH:
-            raise _TooDeep(_span(node))
+            raise _TooDeep(self.span(node))
         self.expanded += 1
         if self.expanded > MAX_EXPANDED_NODES:
-            raise _TooBig(_span(node))
+            raise _TooBig(self.span(node))
         tag = node.tag
         if tag.startswith("!") and len(tag) > 1 and not tag.startswith("!!"):
             # A CloudFormation short-form intrinsic: `!Sub x` is `{"Fn::Sub": x}`.
-            span = _span(node)
+            span = self.span(node)
             inner = self._untagged(node, depth + 1, span)
             return Mapping({_long_form(tag): inner}, span, key_span)
         return self._untagged(node, depth, key_span)
 
     def _untagged(self, node: YamlNode, depth: int, key_span: Span | None) -> Node:
-        span = _span(node)
+        span = self.span(node)
         if isinstance(node, ScalarNode):
             value = _plain_value(node.value) if node.tag == _PLAIN else node.value
             return Scalar(value, span, key_span)
@@ -108,7 +128,7 @@ class _Converter:
         seen: dict[str, Span] = {}
         for key_node, value_node in node.value:
             key_text = self._key_text(key_node)
-            k_span = _span(key_node)
+            k_span = self.span(key_node)
             if key_text == "<<" and key_node.tag == _PLAIN:
                 self._merge(entries, value_node, depth)
                 continue
@@ -195,10 +215,10 @@ def _expanded_size(root: YamlNode) -> int:
     return sizes[id(root)]
 
 
-def _mark_span(mark: yaml.Mark | None) -> Span:
+def _mark_span(mark: yaml.Mark | None, table: LineTable) -> Span:
     if mark is None:
-        return Span(1, 1, 1, 1)
-    return Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
+        return Span(1, 1, 1, 2)
+    return table.point(mark.index)
 
 
 def parse_yaml(text: str) -> tuple[list[Node], list[InputProblem]]:
@@ -207,27 +227,32 @@ def parse_yaml(text: str) -> tuple[list[Node], list[InputProblem]]:
     Never raises for bad input: a syntax error, excessive depth or an alias bomb is returned as
     an :class:`InputProblem` and no documents.
     """
+    # libyaml skips a byte order mark without counting it in offsets; Python's parser counts it.
+    text = text.removeprefix("\ufeff")
     loader = _ComposeLoader(text)
     has_anchors = "&" in text
     documents: list[Node] = []
-    converter = _Converter()
+    if any(character in text for character in YAML_ONLY_BREAKS):
+        converter = _Converter(_span_by_offsets(LineTable(text)))
+    else:
+        converter = _Converter()
     try:
         while loader.check_node():
             composed = loader.get_node()
             if composed is None:
                 continue
             if has_anchors and _expanded_size(composed) > MAX_EXPANDED_NODES:
-                raise _TooBig(_span(composed))
+                raise _TooBig(converter.span(composed))
             documents.append(converter.convert(composed, 0, None))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(part for part in (error.context, error.problem) if part)
         if "maximum nesting depth" in message:
-            return [], [_too_deep(_mark_span(mark))]
+            return [], [_too_deep(_mark_span(mark, LineTable(text)))]
         return [], [
             InputProblem(
                 "invalid-syntax",
-                _mark_span(mark),
+                _mark_span(mark, LineTable(text)),
                 f"invalid YAML: {message or 'cannot parse'}",
                 "fix the YAML syntax at this position",
             )

@@ -22,6 +22,11 @@ from iblint.specs import load_specs
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _PRECISION = {"error": "very-high", "warning": "high", "note": "medium"}
 _PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
+#: GitHub's security severity (a numeric string) of rules tagged ``security``, from the rule's
+#: default level: High, Medium, Low.
+_SECURITY_SEVERITY = {"error": "7.5", "warning": "5.0", "note": "2.0"}
+#: Relative result URIs are relative to the directory iblint ran in (the repository root in CI).
+SRCROOT = "%SRCROOT%"
 
 
 def write(findings: list[Finding], context: ReportContext, stream: TextIO) -> None:
@@ -39,6 +44,13 @@ def build_log(findings: list[Finding]) -> dict[str, Any]:
         tags = ["image-builder", spec.family]
         if spec.id.startswith(("IB1", "IB2", "IB3", "IB4")):
             tags.append("security" if spec.id.startswith("IB1") else "correctness")
+        properties: dict[str, Any] = {
+            "tags": tags,
+            "precision": _PRECISION[spec.severity.value],
+            "problem.severity": _PROBLEM_SEVERITY[spec.severity.value],
+        }
+        if "security" in tags:
+            properties["security-severity"] = _SECURITY_SEVERITY[spec.severity.value]
         rules.append(
             {
                 "id": spec.id,
@@ -48,11 +60,7 @@ def build_log(findings: list[Finding]) -> dict[str, Any]:
                 "help": {"text": help_text(spec), "markdown": help_markdown(spec)},
                 "helpUri": rule_url(spec.id),
                 "defaultConfiguration": {"level": spec.severity.value},
-                "properties": {
-                    "tags": tags,
-                    "precision": _PRECISION[spec.severity.value],
-                    "problem.severity": _PROBLEM_SEVERITY[spec.severity.value],
-                },
+                "properties": properties,
             }
         )
     hashes: dict[str, dict[int, str]] = {}
@@ -67,7 +75,7 @@ def build_log(findings: list[Finding]) -> dict[str, Any]:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(finding.path)},
+                        "artifactLocation": _artifact_location(finding.path),
                         "region": {
                             "startLine": span.start_line,
                             "startColumn": span.start_col,
@@ -99,6 +107,14 @@ def build_log(findings: list[Finding]) -> dict[str, Any]:
                     }
                 },
                 "automationDetails": {"id": "iblint/"},
+                "originalUriBaseIds": {
+                    SRCROOT: {
+                        "description": {
+                            "text": "The directory iblint ran in (the repository root in CI); "
+                            "result paths are relative to it."
+                        }
+                    }
+                },
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }
@@ -106,10 +122,12 @@ def build_log(findings: list[Finding]) -> dict[str, Any]:
     }
 
 
-def _uri(path: str) -> str:
+def _artifact_location(path: str) -> dict[str, str]:
+    """A relative path becomes a percent-encoded URI relative to %SRCROOT%; a path outside the
+    working directory stays absolute (a ``file:`` URI, which takes no base)."""
     if Path(path).is_absolute():
-        return Path(path).as_uri()
-    return quote(path.replace("\\", "/"))
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path.replace("\\", "/")), "uriBaseId": SRCROOT}
 
 
 def _fingerprint(finding: Finding, cache: dict[str, dict[int, str]]) -> str | None:

@@ -1,0 +1,56 @@
+"""Character offsets to the 1-based line and column a reader of the file sees.
+
+Lines end at LF, CRLF or a lone CR, as in editors, GitHub and SARIF. YAML 1.1 also breaks lines
+at NEL, LS and PS (U+0085, U+2028, U+2029); a position taken from the YAML parser's own line
+count would point below the real line after one of those, so YAML positions go through this
+table whenever the text holds one. Columns count code points (SARIF ``unicodeCodePoints``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from iblint.model import Span
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+#: Characters YAML takes for line breaks and readers do not.
+YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+class LineTable:
+    """Turns string offsets into 1-based line and column numbers."""
+
+    __slots__ = ("length", "line_starts", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.length = len(text)
+        self.line_starts = [0]
+        self.line_starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
+
+    def at(self, offset: int) -> tuple[int, int]:
+        offset = max(0, min(offset, self.length))
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        return line + 1, offset - self.line_starts[line] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        start_line, start_col = self.at(start)
+        end_line, end_col = self.at(end)
+        return Span(start_line, start_col, end_line, end_col)
+
+    def point(self, offset: int) -> Span:
+        """A one-character span at ``offset`` for a problem found there.
+
+        The end of a text that ends with a line break is on a line no reader sees (GitHub
+        cannot place an alert there); such a position moves back to the end of the last line.
+        """
+        at_end_after_break = len(self.line_starts) > 1 and self.line_starts[-1] == self.length
+        if offset >= self.length and at_end_after_break:
+            last_start = self.line_starts[-2]
+            line_text = self.text[last_start : self.line_starts[-1]].rstrip("\r\n")
+            line = len(self.line_starts) - 1
+            column = len(line_text) + 1
+            return Span(line, column, line, column + 1)
+        line, column = self.at(offset)
+        return Span(line, column, line, column + 1)

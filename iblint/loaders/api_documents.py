@@ -37,10 +37,14 @@ def document_resources(root: Node) -> list[Resource]:
     if not isinstance(root, Mapping):
         return []
     found: list[Resource] = []
-    for member, kind in _RESPONSE_MEMBERS.items():
-        body = root.get(member)
-        if isinstance(body, Mapping):
-            found.append(_resource(kind, member, body))
+    # A response wraps the resource (``{"requestId": ..., "imageRecipe": {...}}``); a root that
+    # has an ARN of its own is a resource itself, such as the Image object of an SNS
+    # notification, not a definition.
+    if "arn" not in root.entries:
+        for member, kind in _RESPONSE_MEMBERS.items():
+            body = root.get(member)
+            if isinstance(body, Mapping):
+                found.append(_resource(kind, member, body))
     image = root.get("image")
     if isinstance(image, Mapping):
         for member, kind in _RESPONSE_MEMBERS.items():

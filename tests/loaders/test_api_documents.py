@@ -239,3 +239,17 @@ def test_a_component_with_a_foreign_arn_is_not_ours() -> None:
         "component": {"arn": "arn:aws:greengrass:us-east-1:1:components:x", "platform": "x"}
     }
     assert classify(response) == []
+
+
+def test_an_image_object_at_the_root_is_a_notification_not_a_definition() -> None:
+    # The SNS message Image Builder publishes is the Image itself (with an ARN of its own):
+    # its nested recipe and infrastructure configuration describe a past build.
+    from iblint.loaders.api_documents import document_resources
+    from iblint.loaders.json_nodes import parse_json
+
+    root, _ = parse_json(
+        '{"arn": "arn:aws:imagebuilder:us-west-1:123456789012:image/x/1.0.0/3",'
+        ' "infrastructureConfiguration": {"name": "i", "instanceProfileName": "p"}}'
+    )
+    assert root is not None
+    assert document_resources(root) == []

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 #: Suffixes of files taken when walking a directory.
-SUFFIXES = frozenset({".json", ".yaml", ".yml", ".template"})
+SUFFIXES = frozenset({".json", ".yaml", ".yml", ".template", ".tf"})
 #: Folder names never walked into.
 SKIPPED_DIRECTORIES = frozenset(
     {

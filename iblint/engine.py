@@ -9,9 +9,9 @@ from typing import NamedTuple
 
 from iblint.catalog import ComponentCatalog
 from iblint.config import Config
-from iblint.loaders import load_path
+from iblint.loaders import clear_module_caches, load_path
 from iblint.loaders.limits import MAX_FILE_BYTES
-from iblint.model import Finding, InputProblem, LoadedFile, Problem
+from iblint.model import Finding, InputProblem, LoadedFile, Problem, Resource, SourceFormat
 from iblint.registry import INPUT_RULES, CheckContext, load_checks
 from iblint.specs import RuleEntry, rule_index
 from iblint.suppressions import is_suppressed
@@ -35,6 +35,7 @@ def check_files(files: Iterable[tuple[Path, str]], config: Config) -> Report:
     # The spec declares the default; the loader's own limit stands in should it not.
     defaults = {"max_bytes": MAX_FILE_BYTES, **rule_index()["IB003"].options}
     max_bytes = int(config.rule_options("IB003", defaults)["max_bytes"])
+    clear_module_caches()
     loaded_files = [load_path(path, display, max_bytes) for path, display in files]
     catalog = ComponentCatalog()
     for catalog_path in config.catalogs:
@@ -95,12 +96,25 @@ def check_loaded(
                 if resource.kind not in implementation.kinds:
                     continue
                 for problem in implementation.check(resource, context):
+                    problem = _in_context(problem, resource, loaded)
                     file_findings.append(_stamp(index[rule_id], config, loaded.path, problem))
         if loaded.suppressions:
             file_findings = [f for f in file_findings if not is_suppressed(f, loaded.suppressions)]
         findings.extend(_unique(file_findings))
     findings.sort(key=lambda finding: finding.sort_key)
     return findings
+
+
+def _in_context(problem: Problem, resource: Resource, loaded: LoadedFile) -> Problem:
+    """Adds what the place alone does not say: where a value came from (a Terraform variable's
+    default), and which resource of a plan file the finding is about."""
+    message = problem.message
+    origin = loaded.origins.get(problem.span)
+    if origin is not None:
+        message = f"{message} ({origin})"
+    if resource.source_format is SourceFormat.TERRAFORM_PLAN:
+        message = f"{resource.name}: {message}"
+    return problem._replace(message=message) if message != problem.message else problem
 
 
 def _stamp(entry: RuleEntry, config: Config, path: str, problem: Problem | InputProblem) -> Finding:

@@ -201,7 +201,7 @@ class Finding(NamedTuple):
 class LoadedFile:
     """What a loader made of one file: resources to check, and input problems."""
 
-    __slots__ = ("input_problems", "path", "resources", "suppressions")
+    __slots__ = ("input_problems", "origins", "path", "resources", "suppressions")
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -209,3 +209,5 @@ class LoadedFile:
         self.input_problems: list[InputProblem] = []
         #: Line number to suppressed rule prefixes (an empty set suppresses every rule).
         self.suppressions: dict[int, frozenset[str]] = {}
+        #: Span of a value taken from elsewhere (a Terraform variable) to where it came from.
+        self.origins: dict[Span, str] = {}

@@ -37,12 +37,23 @@ def test_missing_path_is_named(tmp_path: Path) -> None:
 
 
 def test_walk_order_is_stable_and_sorted(tmp_path: Path) -> None:
-    for name in ("b/z.yaml", "b/a.yml", "a.json", "c/d/e.template", "B.JSON", "x.txt", "y.tf"):
+    names_on_disk = (
+        "b/z.yaml",
+        "b/a.yml",
+        "a.json",
+        "c/d/e.template",
+        "B.JSON",
+        "x.txt",
+        "y.tf",
+        "v.tfvars",
+    )
+    for name in names_on_disk:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("{}")
     assert names(["."], tmp_path) == [
         "B.JSON",
         "a.json",
+        "y.tf",
         "b/a.yml",
         "b/z.yaml",
         "c/d/e.template",

@@ -26,6 +26,11 @@ _MARKERS = (
     "image_builder",
 )
 _BINARY_SNIFF_BYTES = 8192
+#: Suffixes whose files are parsed as what they are and reported when broken. A file named
+#: explicitly with another suffix is still read, but skipped quietly if it does not parse.
+PARSED_SUFFIXES = frozenset({".json", ".yaml", ".yml", ".template", ".tf"})
+#: Variable files: read by the Terraform loader for its module, never checked on their own.
+SKIPPED_SUFFIXES = frozenset({".tfvars"})
 
 
 def load_path(path: Path, display_path: str, max_bytes: int = MAX_FILE_BYTES) -> LoadedFile:
@@ -49,7 +54,7 @@ def load_path(path: Path, display_path: str, max_bytes: int = MAX_FILE_BYTES) ->
             )
         )
         return loaded
-    return load_bytes(data, display_path, loaded, max_bytes)
+    return load_bytes(data, display_path, loaded, max_bytes, path)
 
 
 def load_bytes(
@@ -57,8 +62,12 @@ def load_bytes(
     display_path: str,
     loaded: LoadedFile | None = None,
     max_bytes: int = MAX_FILE_BYTES,
+    path: Path | None = None,
 ) -> LoadedFile:
+    """Loads a file's bytes; ``path`` (the file on disk) lets Terraform read its module."""
     loaded = loaded or LoadedFile(display_path)
+    if _suffix(display_path) in SKIPPED_SUFFIXES:
+        return loaded
     if len(data) > max_bytes:
         if _mentions_image_builder_bytes(data):
             loaded.input_problems.append(_too_large(len(data), max_bytes))
@@ -66,6 +75,8 @@ def load_bytes(
     text = _decode(data, loaded)
     if text is None:
         return loaded
+    if _suffix(display_path) == ".tf":
+        return _load_terraform(data, text, path, loaded)
     return load_text(text, display_path, loaded)
 
 
@@ -73,19 +84,52 @@ def load_text(text: str, display_path: str, loaded: LoadedFile | None = None) ->
     """Parses ``text`` (named ``display_path``) and classifies what it holds."""
     loaded = loaded or LoadedFile(display_path)
     text = text.removeprefix("\ufeff")  # text given directly may still carry its BOM
+    suffix = _suffix(display_path)
+    if suffix in SKIPPED_SUFFIXES:
+        return loaded
+    if suffix == ".tf":
+        return _load_terraform(text.encode("utf-8", "surrogatepass"), text, None, loaded)
     documents, problems = _parse(text, display_path)
     resources: list[Resource] = []
     for document in documents:
         resources.extend(_classify(document))
-    if resources or (not documents and _mentions_image_builder(text)):
+    # A file we could not parse is worth a word only if it is plausibly ours: a known
+    # suffix, and Image Builder mentioned (a Helm template or a README is not).
+    plausible = suffix in PARSED_SUFFIXES and _mentions_image_builder(text)
+    if resources or (not documents and plausible):
         loaded.resources.extend(resources)
         loaded.input_problems.extend(problems)
         loaded.suppressions = find_suppressions(text)
     return loaded
 
 
+def _load_terraform(data: bytes, text: str, path: Path | None, loaded: LoadedFile) -> LoadedFile:
+    from iblint.loaders.terraform import parse_terraform
+
+    document = parse_terraform(data, path)
+    if document.resources or (document.problems and _mentions_image_builder(text)):
+        loaded.resources.extend(document.resources)
+        loaded.input_problems.extend(document.problems)
+        loaded.origins.update(document.origins)
+        loaded.suppressions = find_suppressions(text)
+    return loaded
+
+
+def clear_module_caches() -> None:
+    """Forgets what was read beside the checked files (Terraform variables): one run's view."""
+    import sys
+
+    terraform = sys.modules.get("iblint.loaders.terraform")
+    if terraform is not None:
+        terraform.clear_caches()
+
+
+def _suffix(display_path: str) -> str:
+    return os.path.splitext(display_path)[1].lower()
+
+
 def _parse(text: str, display_path: str) -> tuple[list[Node], list[InputProblem]]:
-    suffix = os.path.splitext(display_path)[1].lower()
+    suffix = _suffix(display_path)
     looks_like_json = text.lstrip()[:1] in ("{", "[")
     if suffix == ".json" or looks_like_json:
         from iblint.loaders.json_nodes import parse_json
@@ -114,6 +158,11 @@ def _classify(document: Node) -> list[Resource]:
     if cloudformation.is_template(document):
         assert hasattr(document, "entries")
         return cloudformation.template_resources(document)  # type: ignore[arg-type]
+    from iblint.loaders import terraform_plan
+
+    if terraform_plan.is_plan(document):
+        assert hasattr(document, "entries")
+        return terraform_plan.plan_resources(document)  # type: ignore[arg-type]
     return api_documents.document_resources(document)
 
 

@@ -1,0 +1,592 @@
+"""Terraform ``.tf`` files to Image Builder resources.
+
+Parsed with tree-sitter's HCL grammar: it is error tolerant, gives exact positions and parses the
+whole corpus in a fraction of the time python-hcl2 takes (see the closing note of the Terraform
+issue). Attribute and block names map to API members (``instance_metadata_options { http_tokens }``
+becomes ``instanceMetadataOptions.httpTokens``; repeated blocks such as ``block_device_mapping``
+and ``component`` become lists; ``../shared/reference/imagebuilder-facts.md`` §6).
+
+Expressions are unknown, with one exception: ``var.NAME`` whose value is a literal in the same
+module (the variable's ``default``, overridden by ``terraform.tfvars`` and then ``*.auto.tfvars``
+beside it) is checked as that literal, and findings say where the value came from.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from iblint.loaders.limits import MAX_DEPTH
+from iblint.loaders.terraform_names import (
+    ADDITIONAL_INSTANCE_CONFIGURATION,
+    LIST_BLOCKS,
+    RESOURCE_KINDS,
+    TOP_LEVEL_RENAMES,
+    api_name,
+)
+from iblint.model import (
+    InputProblem,
+    Mapping,
+    Node,
+    Resource,
+    Scalar,
+    Sequence,
+    SourceFormat,
+    Span,
+    Unknown,
+)
+
+if TYPE_CHECKING:
+    import tree_sitter
+
+_ESCAPES = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))|\$\$\{|%%\{", re.DOTALL)
+_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+class TerraformUnavailable(Exception):
+    """tree-sitter or its HCL grammar is not installed."""
+
+
+@functools.cache
+def _parser() -> tree_sitter.Parser:
+    try:
+        import tree_sitter
+        import tree_sitter_hcl
+    except ImportError as error:  # pragma: no cover - both are dependencies
+        raise TerraformUnavailable(str(error)) from None
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
+
+
+class _Source:
+    """The file's bytes, and conversion of tree-sitter byte points to character columns."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.line_starts = [0]
+        self.line_starts.extend(m.end() for m in re.finditer(b"\n", data))
+
+    def column(self, row: int, byte_column: int) -> int:
+        if row >= len(self.line_starts):
+            return byte_column + 1
+        start = self.line_starts[row]
+        prefix = self.data[start : start + byte_column]
+        if prefix.isascii():
+            return byte_column + 1
+        return len(prefix.decode("utf-8", "replace")) + 1
+
+    def span(self, node: tree_sitter.Node) -> Span:
+        (start_row, start_col), (end_row, end_col) = node.start_point, node.end_point
+        return Span(
+            start_row + 1,
+            self.column(start_row, start_col),
+            end_row + 1,
+            self.column(end_row, end_col),
+        )
+
+    def text(self, node: tree_sitter.Node) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+class VariableValue(NamedTuple):
+    node: Node
+    origin: str
+
+
+class TerraformDocument(NamedTuple):
+    resources: list[Resource]
+    problems: list[InputProblem]
+    #: Span of a ``var.NAME`` reference to where its literal value came from.
+    origins: dict[Span, str]
+
+
+def parse_terraform(
+    data: bytes, path: Path | None, variables: dict[str, VariableValue] | None = None
+) -> TerraformDocument:
+    """The Image Builder resources of one ``.tf`` file. Never raises for bad input."""
+    source = _Source(data)
+    tree = _parser().parse(data)
+    root = tree.root_node
+    if root.has_error:
+        error = _first_error(root)
+        span = source.span(error) if error is not None else Span(1, 1, 1, 2)
+        what = (
+            f"missing {error.type}"
+            if error is not None and error.is_missing
+            else f"unexpected '{_snippet(source.text(error))}'"
+            if error is not None
+            else "cannot parse"
+        )
+        return TerraformDocument(
+            [],
+            [
+                InputProblem(
+                    "invalid-syntax",
+                    Span(span.start_line, span.start_col, span.start_line, span.start_col + 1),
+                    f"invalid HCL: {what}",
+                    "fix the Terraform syntax at this position (`terraform fmt` shows it too)",
+                )
+            ],
+            {},
+        )
+    if variables is None:
+        variables = module_variables(path.parent) if path is not None else {}
+    converter = _Converter(source, variables)
+    resources: list[Resource] = []
+    try:
+        for block in _blocks(root):
+            labels = _labels(block, source)
+            if _block_type(block, source) != "resource" or len(labels) != 2:
+                continue
+            kind = RESOURCE_KINDS.get(labels[0])
+            if kind is None:
+                continue
+            body = converter.block_body(block, 0, top_level=True)
+            resources.append(
+                Resource(
+                    kind, f"{labels[0]}.{labels[1]}", body, SourceFormat.TERRAFORM, body.anchor
+                )
+            )
+    except _TooDeep as too_deep:
+        return TerraformDocument(
+            [],
+            [
+                InputProblem(
+                    "too-deep",
+                    too_deep.span,
+                    f"nesting deeper than {MAX_DEPTH} levels; the file was not checked",
+                    "flatten the expression: no Image Builder definition nests this deep",
+                )
+            ],
+            {},
+        )
+    return TerraformDocument(resources, [], converter.origins)
+
+
+def _snippet(text: str) -> str:
+    first_line = text.strip().splitlines()[0] if text.strip() else text
+    return first_line[:40] + ("…" if len(first_line) > 40 else "")
+
+
+def _first_error(root: tree_sitter.Node) -> tree_sitter.Node | None:
+    # Depth-first: the first ERROR or MISSING node in document order.
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if node.is_error or node.is_missing:
+            return node
+        if node.has_error:
+            pending.extend(reversed(node.children))
+    return None
+
+
+def _blocks(root: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    for body in root.named_children:
+        if body.type == "body":
+            for child in body.named_children:
+                if child.type == "block":
+                    yield child
+
+
+def _block_type(block: tree_sitter.Node, source: _Source) -> str:
+    first = block.named_children[0] if block.named_children else None
+    return source.text(first) if first is not None and first.type == "identifier" else ""
+
+
+def _labels(block: tree_sitter.Node, source: _Source) -> list[str]:
+    labels = []
+    for child in block.named_children[1:]:
+        if child.type == "string_lit":
+            labels.append(_string_literal(child, source) or "")
+        elif child.type == "identifier":
+            labels.append(source.text(child))
+        elif child.type in ("block_start", "body"):
+            break
+    return labels
+
+
+def _block_body(block: tree_sitter.Node) -> tree_sitter.Node | None:
+    for child in block.named_children:
+        if child.type == "body":
+            return child
+    return None
+
+
+def _header_span(block: tree_sitter.Node, source: _Source) -> Span:
+    """From the block type to its last label: where findings about the block point."""
+    children = block.named_children
+    end = children[0]
+    for child in children[1:]:
+        if child.type in ("string_lit", "identifier"):
+            end = child
+        else:
+            break
+    start = source.span(children[0])
+    finish = source.span(end)
+    return Span(start.start_line, start.start_col, finish.end_line, finish.end_col)
+
+
+def _string_literal(node: tree_sitter.Node, source: _Source) -> str | None:
+    """The value of a quoted string without interpolation, else ``None``."""
+    parts = []
+    for child in node.named_children:
+        if child.type in ("quoted_template_start", "quoted_template_end"):
+            continue
+        if child.type != "template_literal":
+            return None
+        parts.append(_unescape(source.text(child)))
+    return "".join(parts)
+
+
+def _unescape(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        whole = match.group(0)
+        if whole == "$${":
+            return "${"
+        if whole == "%%{":
+            return "%{"
+        if match.group(1) or match.group(2):
+            return chr(int(match.group(1) or match.group(2), 16))
+        return _SIMPLE_ESCAPES.get(match.group(3), whole)
+
+    return _ESCAPES.sub(replace, text) if "\\" in text or "$${" in text or "%%{" in text else text
+
+
+def _heredoc_literal(node: tree_sitter.Node, source: _Source) -> str | None:
+    identifiers = [child for child in node.named_children if child.type == "heredoc_identifier"]
+    if (
+        any(
+            child.type not in ("heredoc_start", "heredoc_identifier", "template_literal")
+            for child in node.named_children
+        )
+        or len(identifiers) != 2
+    ):
+        return None
+    start = source.data.find(b"\n", identifiers[0].end_byte)
+    if start < 0:
+        return None
+    end = source.line_starts[identifiers[1].start_point[0]]
+    text = source.data[start + 1 : end].decode("utf-8", "replace")
+    start_token = source.text(node.named_children[0])
+    if start_token.startswith("<<-"):
+        lines = text.splitlines(keepends=True)
+        indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
+        strip = min(indents, default=0)
+        text = "".join(line[strip:] if line.strip() else line.lstrip(" \t") for line in lines)
+    return text
+
+
+class _TooDeep(Exception):
+    def __init__(self, span: Span) -> None:
+        self.span = span
+
+
+class _Converter:
+    def __init__(self, source: _Source, variables: dict[str, VariableValue]) -> None:
+        self.source = source
+        self.variables = variables
+        self.origins: dict[Span, str] = {}
+
+    def block_body(self, block: tree_sitter.Node, depth: int, top_level: bool = False) -> Mapping:
+        if depth > MAX_DEPTH:
+            raise _TooDeep(self.source.span(block))
+        source = self.source
+        entries: dict[str, Node] = {}
+        lists: dict[str, list[Node]] = {}
+        list_spans: dict[str, Span] = {}
+        additional: dict[str, Node] = {}
+        body = _block_body(block)
+        for child in body.named_children if body is not None else []:
+            if child.type == "attribute":
+                name_node = child.named_children[0]
+                name = source.text(name_node)
+                value_node = child.named_children[-1]
+                key_span = source.span(name_node)
+                value = self.expression(value_node, depth + 1, key_span)
+                self._place(name, value, top_level, entries, additional)
+            elif child.type == "block":
+                name = _block_type(child, source)
+                if name == "dynamic":
+                    labels = _labels(child, source)
+                    if labels:
+                        dynamic_name = labels[0]
+                        api = LIST_BLOCKS.get(dynamic_name) or api_name(dynamic_name)
+                        # The number of such blocks is unknown: say so for the whole member.
+                        unknown = Unknown(
+                            "dynamic block", source.span(child), _header_span(child, source)
+                        )
+                        if dynamic_name in ADDITIONAL_INSTANCE_CONFIGURATION and top_level:
+                            additional[ADDITIONAL_INSTANCE_CONFIGURATION[dynamic_name]] = unknown
+                        else:
+                            lists.pop(api, None)
+                            entries[api] = unknown
+                    continue
+                nested = self.block_body(child, depth + 1)
+                if name in LIST_BLOCKS:
+                    api = LIST_BLOCKS[name]
+                    if isinstance(entries.get(api), Unknown):
+                        continue
+                    lists.setdefault(api, []).append(nested)
+                    list_spans.setdefault(api, nested.key_span or nested.span)
+                else:
+                    self._place(name, nested, top_level, entries, additional)
+        for api, items in lists.items():
+            first = list_spans[api]
+            last = items[-1].span
+            entries[api] = Sequence(
+                items, Span(first.start_line, first.start_col, last.end_line, last.end_col), first
+            )
+        if additional:
+            spans = [node.anchor for node in additional.values()]
+            entries["additionalInstanceConfiguration"] = Mapping(additional, min(spans), min(spans))
+        return Mapping(entries, source.span(block), _header_span(block, source))
+
+    @staticmethod
+    def _place(
+        name: str,
+        value: Node,
+        top_level: bool,
+        entries: dict[str, Node],
+        additional: dict[str, Node],
+    ) -> None:
+        if top_level and name in ADDITIONAL_INSTANCE_CONFIGURATION:
+            additional[ADDITIONAL_INSTANCE_CONFIGURATION[name]] = value
+        elif top_level and name in TOP_LEVEL_RENAMES:
+            entries[TOP_LEVEL_RENAMES[name]] = value
+        elif name == "value" and isinstance(value, Scalar):
+            # Terraform takes one parameter value; the API a list of them.
+            entries["value"] = Sequence([value], value.span, value.key_span)
+        elif name == "no_device" and isinstance(value, Scalar) and value.value is True:
+            entries["noDevice"] = Scalar("", value.span, value.key_span)
+        else:
+            entries[api_name(name)] = value
+
+    def expression(self, node: tree_sitter.Node, depth: int, key_span: Span | None) -> Node:
+        if depth > MAX_DEPTH:
+            raise _TooDeep(self.source.span(node))
+        source = self.source
+        span = source.span(node)
+        children = node.named_children
+        if node.type == "expression" and len(children) == 1:
+            return self.expression(children[0], depth + 1, key_span)
+        if node.type == "expression" and children and children[0].type == "variable_expr":
+            return self._reference(node, span, key_span)
+        if node.type == "literal_value" and children:
+            literal = children[0]
+            if literal.type == "string_lit":
+                text = _string_literal(literal, source)
+                return (
+                    Scalar(text, span, key_span)
+                    if text is not None
+                    else Unknown("template", span, key_span)
+                )
+            if literal.type == "numeric_lit":
+                return Scalar(_number(source.text(literal)), span, key_span)
+            if literal.type == "bool_lit":
+                return Scalar(source.text(literal) == "true", span, key_span)
+            if literal.type == "null_lit":
+                return Scalar(None, span, key_span)
+        if node.type == "template_expr" and children:
+            template = children[0]
+            if template.type == "quoted_template":
+                text = _string_literal(template, source)
+            elif template.type == "heredoc_template":
+                text = _heredoc_literal(template, source)
+            else:
+                text = None
+            return (
+                Scalar(text, span, key_span)
+                if text is not None
+                else Unknown("template", span, key_span)
+            )
+        if node.type == "collection_value" and children:
+            return self.expression(children[0], depth + 1, key_span)
+        if node.type == "tuple":
+            items = [
+                self.expression(child, depth + 1, None)
+                for child in children
+                if child.type == "expression"
+            ]
+            return Sequence(items, span, key_span)
+        if node.type == "object":
+            entries: dict[str, Node] = {}
+            for element in children:
+                if element.type != "object_elem":
+                    continue
+                key_node, value_node = element.named_children[0], element.named_children[-1]
+                key = self._object_key(key_node)
+                if key is None:
+                    return Unknown("object with computed keys", span, key_span)
+                entries[key] = self.expression(value_node, depth + 1, source.span(key_node))
+            return Mapping(entries, span, key_span)
+        if node.type == "operation" and children and children[0].type == "unary_operation":
+            operation = children[0]
+            parts = operation.children
+            if len(parts) == 2 and parts[0].type == "-" and parts[1].type == "literal_value":
+                inner = self.expression(parts[1], depth + 1, key_span)
+                if (
+                    isinstance(inner, Scalar)
+                    and isinstance(inner.value, int | float)
+                    and not isinstance(inner.value, bool)
+                ):
+                    return Scalar(-inner.value, span, key_span)
+        return Unknown("expression", span, key_span)
+
+    def _object_key(self, node: tree_sitter.Node) -> str | None:
+        inner = (
+            node.named_children[0] if node.type == "expression" and node.named_children else node
+        )
+        if inner.type == "variable_expr":
+            return self.source.text(inner)
+        if (
+            inner.type == "literal_value"
+            and inner.named_children
+            and inner.named_children[0].type == "string_lit"
+        ):
+            return _string_literal(inner.named_children[0], self.source)
+        return None
+
+    def _reference(self, node: tree_sitter.Node, span: Span, key_span: Span | None) -> Node:
+        """``var.NAME`` with a literal value in this module is that value; the rest is unknown."""
+        children = node.named_children
+        source = self.source
+        if (
+            len(children) == 2
+            and source.text(children[0]) == "var"
+            and children[1].type == "get_attr"
+        ):
+            name = source.text(children[1]).lstrip(".").strip()
+            known = self.variables.get(name)
+            if known is not None:
+                self.origins[span] = f"var.{name} = {_shown(known.node)}, {known.origin}"
+                return _relocated(known.node, span, key_span)
+        return Unknown(source.text(node)[:60], span, key_span)
+
+
+def _shown(node: Node) -> str:
+    if isinstance(node, Scalar):
+        return repr(node.value) if isinstance(node.value, str) else str(node.value).lower()
+    return "a literal " + ("list" if isinstance(node, Sequence) else "object")
+
+
+def _relocated(node: Node, span: Span, key_span: Span | None) -> Node:
+    """A variable's value, placed where the reference is (findings point at the reference)."""
+    if isinstance(node, Scalar):
+        return Scalar(node.value, span, key_span)
+    if isinstance(node, Sequence):
+        return Sequence([_relocated(item, span, None) for item in node.items], span, key_span)
+    if isinstance(node, Mapping):
+        return Mapping(
+            {k: _relocated(v, span, span) for k, v in node.entries.items()}, span, key_span
+        )
+    return Unknown(getattr(node, "what", "expression"), span, key_span)
+
+
+def _number(text: str) -> int | float:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return 0
+
+
+def clear_caches() -> None:
+    _module_variables.cache_clear()
+
+
+def module_variables(directory: Path) -> dict[str, VariableValue]:
+    """Literal values of the module's variables: defaults, then terraform.tfvars, then
+    ``*.auto.tfvars`` in name order (each overriding the one before, as Terraform does)."""
+    return dict(_module_variables(str(directory)))
+
+
+@functools.lru_cache(maxsize=64)
+def _module_variables(directory: str) -> tuple[tuple[str, VariableValue], ...]:
+    values: dict[str, VariableValue] = {}
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return ()
+    for name in names:
+        if name.endswith(".tf"):
+            for variable, value in _variable_defaults(os.path.join(directory, name), name):
+                values[variable] = value
+    tfvars = [name for name in names if name == "terraform.tfvars"]
+    tfvars += [name for name in names if name.endswith(".auto.tfvars")]
+    for name in tfvars:
+        for variable, value in _tfvars_values(os.path.join(directory, name), name):
+            values[variable] = value
+    return tuple(values.items())
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        if os.path.getsize(path) > 1024 * 1024:
+            return None
+        with open(path, "rb") as stream:
+            return stream.read()
+    except OSError:
+        return None
+
+
+def _variable_defaults(path: str, name: str) -> Iterator[tuple[str, VariableValue]]:
+    data = _read(path)
+    if data is None or b"variable" not in data:
+        return
+    tree = _parser().parse(data)
+    source = _Source(data)
+    converter = _Converter(source, {})
+    for block in _blocks(tree.root_node):
+        labels = _labels(block, source)
+        if _block_type(block, source) != "variable" or len(labels) != 1:
+            continue
+        body = _block_body(block)
+        for child in body.named_children if body is not None else []:
+            if child.type == "attribute" and source.text(child.named_children[0]) == "default":
+                try:
+                    value = converter.expression(child.named_children[-1], 0, None)
+                except _TooDeep:
+                    continue
+                if _is_literal(value):
+                    line = value.span.start_line
+                    yield (
+                        labels[0],
+                        VariableValue(value, f"the variable's default at {name}:{line}"),
+                    )
+
+
+def _tfvars_values(path: str, name: str) -> Iterator[tuple[str, VariableValue]]:
+    data = _read(path)
+    if data is None:
+        return
+    tree = _parser().parse(data)
+    source = _Source(data)
+    converter = _Converter(source, {})
+    for body in tree.root_node.named_children:
+        if body.type != "body":
+            continue
+        for child in body.named_children:
+            if child.type != "attribute":
+                continue
+            try:
+                value = converter.expression(child.named_children[-1], 0, None)
+            except _TooDeep:
+                continue
+            if _is_literal(value):
+                variable = source.text(child.named_children[0])
+                yield variable, VariableValue(value, f"set in {name}:{value.span.start_line}")
+
+
+def _is_literal(node: Node) -> bool:
+    if isinstance(node, Scalar):
+        return True
+    if isinstance(node, Sequence):
+        return all(_is_literal(item) for item in node.items)
+    if isinstance(node, Mapping):
+        return all(_is_literal(value) for value in node.entries.values())
+    return False

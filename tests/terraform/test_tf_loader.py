@@ -1,0 +1,244 @@
+"""The .tf loader: API member names, exact positions, unknown expressions, var resolution."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from iblint.loaders.terraform import module_variables, parse_terraform
+from iblint.model import Mapping, Scalar, Sequence, Span, Unknown
+
+RECIPE = b"""\
+resource "aws_imagebuilder_image_recipe" "app" {
+  name         = "app"
+  version      = "1.0.0"
+  parent_image = "arn:aws:imagebuilder:us-east-1:aws:image/amazon-linux-2023-x86/x.x.x"
+
+  component {
+    component_arn = "arn:aws:imagebuilder:us-east-1:aws:component/update-linux/x.x.x"
+    parameter {
+      name  = "Mode"
+      value = "fast"
+    }
+  }
+
+  block_device_mapping {
+    device_name = "/dev/xvda"
+    no_device   = true
+    ebs {
+      volume_type = "gp3"
+      throughput  = 250
+    }
+  }
+
+  systems_manager_agent {
+    uninstall_after_build = true
+  }
+  user_data_base64 = "ZWNobyBoaQ=="
+}
+"""
+
+
+def test_recipe_members_use_api_names_and_exact_positions() -> None:
+    document = parse_terraform(RECIPE, None, {})
+    (recipe,) = document.resources
+    assert recipe.name == "aws_imagebuilder_image_recipe.app"
+    assert recipe.anchor == Span(1, 1, 1, 47)
+    body = recipe.body
+    assert set(body.entries) == {
+        "name",
+        "semanticVersion",
+        "parentImage",
+        "components",
+        "blockDeviceMappings",
+        "additionalInstanceConfiguration",
+    }
+    parent = body.get("parentImage")
+    assert isinstance(parent, Scalar)
+    assert parent.span == Span(4, 18, 4, 88)
+    assert parent.key_span == Span(4, 3, 4, 15)
+    components = body.get("components")
+    assert isinstance(components, Sequence)
+    component = components.items[0]
+    assert isinstance(component, Mapping)
+    parameters = component.get("parameters")
+    assert isinstance(parameters, Sequence)
+    parameter = parameters.items[0]
+    assert isinstance(parameter, Mapping)
+    value = parameter.get("value")
+    assert isinstance(value, Sequence) and isinstance(value.items[0], Scalar)
+    assert value.items[0].value == "fast"
+    devices = body.get("blockDeviceMappings")
+    assert isinstance(devices, Sequence)
+    device = devices.items[0]
+    assert isinstance(device, Mapping)
+    assert isinstance(device.get("noDevice"), Scalar)
+    ebs = device.get("ebs")
+    assert isinstance(ebs, Mapping)
+    throughput = ebs.get("throughput")
+    assert isinstance(throughput, Scalar) and throughput.value == 250
+    assert throughput.span == Span(19, 21, 19, 24)
+    assert ebs.key_span == Span(17, 5, 17, 8)
+    extra = body.get("additionalInstanceConfiguration")
+    assert isinstance(extra, Mapping)
+    assert set(extra.entries) == {"systemsManagerAgent", "userDataOverride"}
+
+
+def test_expressions_are_unknown_and_literals_are_typed() -> None:
+    source = b"""\
+resource "aws_imagebuilder_infrastructure_configuration" "x" {
+  name                  = "infra-${var.env}"
+  instance_profile_name = aws_iam_instance_profile.p.name
+  instance_types        = ["m5.large", local.extra]
+  terminate_instance_on_failure = true
+  description = <<-EOT
+    multi
+      line
+  EOT
+  instance_metadata_options {
+    http_tokens                 = lookup(var.m, "tokens", "required")
+    http_put_response_hop_limit = -2
+  }
+}
+"""
+    (infra,) = parse_terraform(source, None, {}).resources
+    body = infra.body
+    assert isinstance(body.get("name"), Unknown)
+    assert isinstance(body.get("instanceProfileName"), Unknown)
+    types = body.get("instanceTypes")
+    assert isinstance(types, Sequence)
+    assert isinstance(types.items[0], Scalar) and isinstance(types.items[1], Unknown)
+    flag = body.get("terminateInstanceOnFailure")
+    assert isinstance(flag, Scalar) and flag.value is True
+    description = body.get("description")
+    assert isinstance(description, Scalar) and description.value == "multi\n  line\n"
+    options = body.get("instanceMetadataOptions")
+    assert isinstance(options, Mapping)
+    assert isinstance(options.get("httpTokens"), Unknown)
+    hops = options.get("httpPutResponseHopLimit")
+    assert isinstance(hops, Scalar) and hops.value == -2
+
+
+def test_dynamic_block_makes_the_member_unknown() -> None:
+    source = b"""\
+resource "aws_imagebuilder_infrastructure_configuration" "x" {
+  name = "x"
+  instance_profile_name = "p"
+  dynamic "instance_metadata_options" {
+    for_each = var.imds
+    content {
+      http_tokens = "optional"
+    }
+  }
+}
+"""
+    (infra,) = parse_terraform(source, None, {}).resources
+    assert isinstance(infra.body.get("instanceMetadataOptions"), Unknown)
+
+
+def test_string_escapes() -> None:
+    source = (
+        b'resource "aws_imagebuilder_component" "c" {\n  data = "a\\n\\"b\\" $${x} \\u00e9"\n}\n'
+    )
+    (component,) = parse_terraform(source, None, {}).resources
+    data = component.body.get("data")
+    assert isinstance(data, Scalar) and data.value == 'a\n"b" ${x} \u00e9'
+
+
+def test_columns_count_characters_not_bytes() -> None:
+    source = (
+        'resource "aws_imagebuilder_infrastructure_configuration" "r" {\n'
+        '  instance_types = ["é", "m5.large"]\n'
+        "}\n"
+    ).encode()
+    (infra,) = parse_terraform(source, None, {}).resources
+    types = infra.body.get("instanceTypes")
+    assert isinstance(types, Sequence)
+    assert types.items[1].span == Span(2, 26, 2, 36)
+
+
+def test_syntax_error_is_one_problem_at_its_position() -> None:
+    source = b'resource "aws_imagebuilder_image_recipe" "r" {\n  name = \n}\n'
+    document = parse_terraform(source, None, {})
+    assert document.resources == []
+    (problem,) = document.problems
+    assert problem.kind == "invalid-syntax"
+    assert problem.span.start_line in (2, 3)
+
+
+def test_other_resources_and_blocks_are_ignored() -> None:
+    source = b"""\
+terraform { required_version = ">= 1.5" }
+provider "aws" { region = "us-east-1" }
+resource "aws_s3_bucket" "b" { bucket = "x" }
+data "aws_ami" "a" { most_recent = true }
+module "m" { source = "./m" }
+"""
+    assert parse_terraform(source, None, {}).resources == []
+
+
+def test_variables_default_then_tfvars_then_auto_tfvars(tmp_path: Path) -> None:
+    (tmp_path / "variables.tf").write_text(
+        'variable "tokens" {\n  default = "optional"\n}\n'
+        'variable "size" {\n  type = number\n  default = 300\n}\n'
+        'variable "computed" {\n  default = local.x\n}\n'
+    )
+    (tmp_path / "terraform.tfvars").write_text("size = 400\n")
+    (tmp_path / "b.auto.tfvars").write_text("size = 600\n")
+    (tmp_path / "a.auto.tfvars").write_text("size = 500\n")
+    values = module_variables(tmp_path)
+    assert values["tokens"].origin == "the variable's default at variables.tf:2"
+    size = values["size"].node
+    assert isinstance(size, Scalar) and size.value == 600
+    assert values["size"].origin == "set in b.auto.tfvars:1"
+    assert "computed" not in values
+
+
+def test_var_reference_takes_the_literal_and_records_its_origin(tmp_path: Path) -> None:
+    (tmp_path / "variables.tf").write_text('variable "tokens" {\n  default = "optional"\n}\n')
+    main = tmp_path / "main.tf"
+    main.write_text(
+        'resource "aws_imagebuilder_infrastructure_configuration" "x" {\n'
+        '  instance_profile_name = "p"\n'
+        "  instance_metadata_options {\n"
+        "    http_tokens = var.tokens\n"
+        "  }\n"
+        "}\n"
+    )
+    document = parse_terraform(main.read_bytes(), main)
+    (infra,) = document.resources
+    options = infra.body.get("instanceMetadataOptions")
+    assert isinstance(options, Mapping)
+    tokens = options.get("httpTokens")
+    assert isinstance(tokens, Scalar) and tokens.value == "optional"
+    assert tokens.span == Span(4, 19, 4, 29)
+    assert (
+        document.origins[tokens.span]
+        == "var.tokens = 'optional', the variable's default at variables.tf:2"
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_arbitrary_text_never_raises(text: str) -> None:
+    document = parse_terraform(text.encode("utf-8", "surrogatepass"), None, {})
+    for problem in document.problems:
+        assert problem.span.start_line >= 1 and problem.span.start_col >= 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_mutated_recipe_never_raises(data: st.DataObject) -> None:
+    source = bytearray(RECIPE)
+    for _ in range(data.draw(st.integers(1, 5))):
+        position = data.draw(st.integers(0, len(source)))
+        action = data.draw(st.sampled_from(["delete", "insert"]))
+        if action == "delete" and source:
+            del source[min(position, len(source) - 1)]
+        else:
+            source[position:position] = data.draw(
+                st.sampled_from([b"{", b"}", b'"', b"=", b"\n", b"${", b"<<EOT\n", b"[", b"#"])
+            )
+    parse_terraform(bytes(source), None, {})

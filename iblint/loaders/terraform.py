@@ -110,28 +110,9 @@ def parse_terraform(
     source = _Source(data)
     tree = _parser().parse(data)
     root = tree.root_node
-    if root.has_error:
-        error = _first_error(root)
-        span = source.span(error) if error is not None else Span(1, 1, 1, 2)
-        what = (
-            f"missing {error.type}"
-            if error is not None and error.is_missing
-            else f"unexpected '{_snippet(source.text(error))}'"
-            if error is not None
-            else "cannot parse"
-        )
-        return TerraformDocument(
-            [],
-            [
-                InputProblem(
-                    "invalid-syntax",
-                    Span(span.start_line, span.start_col, span.start_line, span.start_col + 1),
-                    f"invalid HCL: {what}",
-                    "fix the Terraform syntax at this position (`terraform fmt` shows it too)",
-                )
-            ],
-            {},
-        )
+    problem = _syntax_problem(root, source)
+    if problem is not None:
+        return TerraformDocument([], [problem], {})
     if variables is None:
         variables = module_variables(path.parent) if path is not None else {}
     converter = _Converter(source, variables)
@@ -171,6 +152,54 @@ def _snippet(text: str) -> str:
     return first_line[:40] + ("…" if len(first_line) > 40 else "")
 
 
+def _syntax_problem(root: tree_sitter.Node, source: _Source) -> InputProblem | None:
+    """The first syntax error, worded and placed for a human, or ``None``."""
+    if root.has_error:
+        error = _first_error(root)
+        if error is None:
+            return _invalid(Span(1, 1, 1, 2), "cannot parse")
+        parent = error.parent
+        if error.is_missing and error.type in ("}", "block_end") and parent is not None:
+            if parent.type == "block_end" and parent.parent is not None:
+                parent = parent.parent
+            if parent.type == "block":
+                return _invalid(
+                    _header_span(parent, source),
+                    "this block is never closed: a '}' is missing",
+                )
+        if error.is_missing and error.type == "quoted_template_end" and parent is not None:
+            return _invalid(source.span(parent), "this string is never closed: a '\"' is missing")
+        if error.is_missing:
+            return _invalid(source.span(error), f"missing '{error.type}'")
+        return _invalid(source.span(error), f"unexpected '{_snippet(source.text(error))}'")
+    # tree-sitter's grammar lets a block header run over several lines, which Terraform
+    # rejects; it happens when an '=' is forgotten ('name "x"' is read as a block header).
+    for block in _all_blocks(root):
+        children = block.children
+        opening = next((child for child in children if child.type == "block_start"), None)
+        if opening is None or opening.start_point[0] == block.start_point[0]:
+            continue
+        header = [child for child in children[: children.index(opening)] if child.is_named]
+        if len(header) >= 2:
+            second = header[1]
+            return _invalid(
+                source.span(second),
+                f"'{_snippet(source.text(header[0]))}' is followed by "
+                f"'{_snippet(source.text(second))}': an argument needs '=' before its value, "
+                "and a block header must end with '{' on the same line",
+            )
+    return None
+
+
+def _invalid(span: Span, what: str) -> InputProblem:
+    return InputProblem(
+        "invalid-syntax",
+        Span(span.start_line, span.start_col, span.start_line, span.start_col + 1),
+        f"invalid HCL: {what}",
+        "fix the Terraform syntax at this position (`terraform validate` shows it too)",
+    )
+
+
 def _first_error(root: tree_sitter.Node) -> tree_sitter.Node | None:
     # Depth-first: the first ERROR or MISSING node in document order.
     pending = [root]
@@ -181,6 +210,18 @@ def _first_error(root: tree_sitter.Node) -> tree_sitter.Node | None:
         if node.has_error:
             pending.extend(reversed(node.children))
     return None
+
+
+def _all_blocks(root: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        for child in node.named_children:
+            if child.type in ("body", "config_file"):
+                pending.append(child)
+            elif child.type == "block":
+                yield child
+                pending.append(child)
 
 
 def _blocks(root: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
@@ -253,6 +294,21 @@ def _unescape(text: str) -> str:
         return _SIMPLE_ESCAPES.get(match.group(3), whole)
 
     return _ESCAPES.sub(replace, text) if "\\" in text or "$${" in text or "%%{" in text else text
+
+
+def _sole_interpolation(template: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The expression of a quoted template that is one interpolation and nothing else."""
+    if template.type != "quoted_template":
+        return None
+    parts = [
+        child
+        for child in template.named_children
+        if child.type not in ("quoted_template_start", "quoted_template_end")
+    ]
+    if len(parts) != 1 or parts[0].type != "template_interpolation":
+        return None
+    expressions = [child for child in parts[0].named_children if child.type == "expression"]
+    return expressions[0] if len(expressions) == 1 else None
 
 
 def _heredoc_literal(node: tree_sitter.Node, source: _Source) -> str | None:
@@ -352,6 +408,8 @@ class _Converter:
         entries: dict[str, Node],
         additional: dict[str, Node],
     ) -> None:
+        if isinstance(value, Scalar) and value.value is None:
+            return  # Terraform treats an argument set to null as omitted
         if top_level and name in ADDITIONAL_INSTANCE_CONFIGURATION:
             additional[ADDITIONAL_INSTANCE_CONFIGURATION[name]] = value
         elif top_level and name in TOP_LEVEL_RENAMES:
@@ -391,6 +449,10 @@ class _Converter:
                 return Scalar(None, span, key_span)
         if node.type == "template_expr" and children:
             template = children[0]
+            inner = _sole_interpolation(template)
+            if inner is not None:
+                # "${var.x}" is var.x (Terraform 0.12 and later).
+                return self.expression(inner, depth + 1, key_span)
             if template.type == "quoted_template":
                 text = _string_literal(template, source)
             elif template.type == "heredoc_template":

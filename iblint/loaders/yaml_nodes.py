@@ -58,8 +58,16 @@ _TYPED = {_INT, _FLOAT, _BOOL, _NULL}
 _MAX_INT_BITS = 14_000
 
 
+#: First characters for which PyYAML has implicit resolvers; any other plain scalar is a string.
+_RESOLVED_FIRST_CHARACTERS = frozenset(
+    key for key in Resolver.yaml_implicit_resolvers if key is not None
+)
+
+
 def _plain_value(text: str) -> str | int | float | bool | None:
     """A plain scalar typed as YAML 1.1 (PyYAML's SafeLoader) would type it."""
+    if text and text[0] not in _RESOLVED_FIRST_CHARACTERS:
+        return text  # most keys and values: no resolver applies (and resolving is slow)
     tag = _resolver.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     if tag not in _TYPED:
         return text

@@ -242,3 +242,52 @@ def test_mutated_recipe_never_raises(data: st.DataObject) -> None:
                 st.sampled_from([b"{", b"}", b'"', b"=", b"\n", b"${", b"<<EOT\n", b"[", b"#"])
             )
     parse_terraform(bytes(source), None, {})
+
+
+def test_interpolation_only_string_is_the_expression_itself(tmp_path: Path) -> None:
+    main = tmp_path / "main.tf"
+    main.write_text(
+        'variable "tokens" {\n  default = "optional"\n}\n'
+        'resource "aws_imagebuilder_infrastructure_configuration" "x" {\n'
+        '  instance_profile_name = "p"\n'
+        '  instance_metadata_options {\n    http_tokens = "${var.tokens}"\n  }\n'
+        "}\n"
+    )
+    (infra,) = parse_terraform(main.read_bytes(), main).resources
+    options = infra.body.get("instanceMetadataOptions")
+    assert isinstance(options, Mapping)
+    tokens = options.get("httpTokens")
+    assert isinstance(tokens, Scalar) and tokens.value == "optional"
+
+
+def test_forgotten_equals_before_a_block_is_a_syntax_error_not_a_lost_block() -> None:
+    # tree-sitter reads `parent_image "..."` + the next block as one multi-line block header;
+    # Terraform rejects it.
+    source = (
+        b'resource "aws_imagebuilder_image_recipe" "web" {\n'
+        b'  name = "web"\n'
+        b'  parent_image   "arn:aws:imagebuilder:us-east-1:aws:image/x/x.2.x"\n'
+        b"\n"
+        b"  component {\n"
+        b'    component_arn = "x"\n'
+        b"  }\n"
+        b"}\n"
+    )
+    document = parse_terraform(source, None, {})
+    assert document.resources == []
+    (problem,) = document.problems
+    assert (problem.span.start_line, problem.span.start_col) == (3, 18)
+    assert "needs '='" in problem.message
+
+
+def test_unclosed_block_points_at_its_header() -> None:
+    source = b'resource "aws_imagebuilder_image_recipe" "web" {\n  name = "web"\n'
+    (problem,) = parse_terraform(source, None, {}).problems
+    assert (problem.span.start_line, problem.span.start_col) == (1, 1)
+    assert "never closed" in problem.message
+
+
+def test_unclosed_string_points_at_the_string() -> None:
+    source = b'resource "aws_imagebuilder_image_recipe" "web" {\n  name = "web\n}\n'
+    (problem,) = parse_terraform(source, None, {}).problems
+    assert (problem.span.start_line, problem.span.start_col) == (2, 10)

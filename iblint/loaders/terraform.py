@@ -488,13 +488,13 @@ class _Converter:
             operation = children[0]
             parts = operation.children
             if len(parts) == 2 and parts[0].type == "-" and parts[1].type == "literal_value":
-                inner = self.expression(parts[1], depth + 1, key_span)
+                operand = self.expression(parts[1], depth + 1, key_span)
                 if (
-                    isinstance(inner, Scalar)
-                    and isinstance(inner.value, int | float)
-                    and not isinstance(inner.value, bool)
+                    isinstance(operand, Scalar)
+                    and isinstance(operand.value, int | float)
+                    and not isinstance(operand.value, bool)
                 ):
-                    return Scalar(-inner.value, span, key_span)
+                    return Scalar(-operand.value, span, key_span)
         return Unknown("expression", span, key_span)
 
     def _object_key(self, node: tree_sitter.Node) -> str | None:

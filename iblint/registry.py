@@ -31,6 +31,7 @@ class RuleImplementation(NamedTuple):
     rule_id: str
     kinds: frozenset[ResourceKind]
     check: CheckFunction
+    needs_catalog: bool = False
 
 
 RULES: dict[str, RuleImplementation] = {}
@@ -48,13 +49,19 @@ INPUT_RULES = {
 _CHECK_MODULES = ("imds", "ebs", "images", "components")
 
 
-def rule(rule_id: str, *kinds: ResourceKind) -> Callable[[CheckFunction], CheckFunction]:
-    """Registers ``check`` as the implementation of ``rule_id`` for resources of ``kinds``."""
+def rule(
+    rule_id: str, *kinds: ResourceKind, needs_catalog: bool = False
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Registers ``check`` as the implementation of ``rule_id`` for resources of ``kinds``.
+
+    ``needs_catalog``: the check consults the component catalog, so it runs once every file
+    has been read.
+    """
 
     def register(check: CheckFunction) -> CheckFunction:
         if rule_id in RULES:
             raise ValueError(f"{rule_id} is registered twice")
-        RULES[rule_id] = RuleImplementation(rule_id, frozenset(kinds), check)
+        RULES[rule_id] = RuleImplementation(rule_id, frozenset(kinds), check, needs_catalog)
         return check
 
     return register

@@ -11,7 +11,7 @@ from iblint.registry import CheckContext, rule
 from iblint.versions import ImageBuilderArn, Version, VersionError, parse_arn
 
 
-@rule("IB401", ResourceKind.IMAGE_RECIPE, ResourceKind.CONTAINER_RECIPE)
+@rule("IB401", ResourceKind.IMAGE_RECIPE, ResourceKind.CONTAINER_RECIPE, needs_catalog=True)
 def deprecated_component(resource: Resource, context: CheckContext) -> Iterator[Problem]:
     catalog = context.catalog
     if catalog is None or not len(catalog):

@@ -35,6 +35,13 @@ class LineTable:
         return line + 1, offset - self.line_starts[line] + 1
 
     def span(self, start: int, end: int) -> Span:
+        starts = self.line_starts
+        if 0 <= start <= end <= self.length:
+            # The common case, on the parsers' hot path: a token on one line.
+            line = bisect.bisect_right(starts, start) - 1
+            line_start = starts[line]
+            if line + 1 == len(starts) or end < starts[line + 1]:
+                return Span(line + 1, start - line_start + 1, line + 1, end - line_start + 1)
         start_line, start_col = self.at(start)
         end_line, end_col = self.at(end)
         return Span(start_line, start_col, end_line, end_col)

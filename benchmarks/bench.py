@@ -6,7 +6,8 @@ installed ``iblint`` console script in a subprocess (as pre-commit and CI do) on
 
 - one CloudFormation YAML template (what a pre-commit run on one changed file costs),
 - 200 and 1000 CloudFormation YAML templates (time per MB shows whether cost is linear),
-- 200 CloudFormation JSON templates and 200 CLI-input JSON documents.
+- 200 CloudFormation JSON templates and 200 CLI-input JSON documents;
+- 1 and 200 Terraform files: the CloudFormation templates converted by ``cfn_to_terraform.py``.
 
 Prints the best and the median of N runs, with input sizes. Asserts nothing: the numbers are
 for people (the README's Speed section). If ``cfn-lint`` is on PATH it is timed on the same
@@ -28,6 +29,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cfn_to_terraform import convert_directory
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO.parent / "shared"
@@ -182,6 +186,18 @@ def main(argv: list[str] | None = None) -> int:
                 [subset(generated / "cli", sets / "cli200", 200)],
                 args.runs,
             ),
+        ]
+        # Terraform: the same templates converted, so the same settings and violations.
+        terraform = work / "terraform"
+        convert_directory(sets / "cfn200", terraform / "tf200")
+        convert_directory(one, terraform / "one")
+        cases += [
+            Case(
+                "1 Terraform file (a pre-commit run)",
+                [next((terraform / "one").iterdir())],
+                args.runs,
+            ),
+            Case("200 Terraform files", [terraform / "tf200"], args.runs),
         ]
 
         print(f"iblint: {iblint}")

@@ -104,6 +104,8 @@ def load_text(text: str, display_path: str, loaded: LoadedFile | None = None) ->
 
 
 def _load_terraform(data: bytes, text: str, path: Path | None, loaded: LoadedFile) -> LoadedFile:
+    if b"aws_imagebuilder_" not in data:
+        return loaded  # no Image Builder resource can be declared here: skip the parse
     from iblint.loaders.terraform import parse_terraform
 
     document = parse_terraform(data, path)

@@ -66,6 +66,7 @@ class _Source:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
+        self.ascii = data.isascii()  # then a byte column is a character column
         self.line_starts = [0]
         self.line_starts.extend(m.end() for m in re.finditer(b"\n", data))
 
@@ -80,6 +81,8 @@ class _Source:
 
     def span(self, node: tree_sitter.Node) -> Span:
         (start_row, start_col), (end_row, end_col) = node.start_point, node.end_point
+        if self.ascii:
+            return Span(start_row + 1, start_col + 1, end_row + 1, end_col + 1)
         return Span(
             start_row + 1,
             self.column(start_row, start_col),
@@ -356,14 +359,15 @@ class _Converter:
         additional: dict[str, Node] = {}
         body = _block_body(block)
         for child in body.named_children if body is not None else []:
-            if child.type == "attribute":
-                name_node = child.named_children[0]
+            kind = child.type
+            if kind == "attribute":
+                parts = child.named_children
+                name_node, value_node = parts[0], parts[-1]
                 name = source.text(name_node)
-                value_node = child.named_children[-1]
                 key_span = source.span(name_node)
                 value = self.expression(value_node, depth + 1, key_span)
                 self._place(name, value, top_level, entries, additional)
-            elif child.type == "block":
+            elif kind == "block":
                 name = _block_type(child, source)
                 if name == "dynamic":
                     labels = _labels(child, source)

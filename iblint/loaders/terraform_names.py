@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from iblint.model import ResourceKind
 
 RESOURCE_KINDS = {
@@ -27,6 +29,7 @@ ADDITIONAL_INSTANCE_CONFIGURATION = {
 }
 
 
+@functools.cache
 def api_name(name: str) -> str:
     """``http_put_response_hop_limit`` to ``httpPutResponseHopLimit``."""
     head, *rest = name.split("_")

@@ -106,10 +106,11 @@ class _Converter:
         self.span = span
         self.problems: list[InputProblem] = []
         self.expanded = 0
-        self.converted: dict[int, Node] = {}
 
     def convert(self, node: YamlNode, depth: int, key_span: Span | None) -> Node:
-        if depth > MAX_DEPTH:
+        # ``depth`` counts the collections around ``node``: the 201st nested one is refused,
+        # as in the JSON parser.
+        if depth >= MAX_DEPTH and not isinstance(node, ScalarNode):
             raise _TooDeep(self.span(node))
         self.expanded += 1
         if self.expanded > MAX_EXPANDED_NODES:

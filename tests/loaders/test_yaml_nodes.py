@@ -487,3 +487,15 @@ def test_integers_too_long_to_print_stay_text() -> None:
     assert value(at(root, "v")) == literal
     assert value(at(root, "w")) == "9" * 5000
     assert str(value(at(root, "v")))
+
+
+@pytest.mark.parametrize(("levels", "refused"), [(200, False), (201, True)])
+def test_yaml_and_json_refuse_the_same_nesting_depth(levels: int, refused: bool) -> None:
+    from iblint.loaders.json_nodes import parse_json
+
+    yaml_documents, yaml_problems = parse_yaml("[" * levels + "1" + "]" * levels)
+    json_root, json_problems = parse_json("[" * levels + "1" + "]" * levels)
+    assert (yaml_documents == []) is refused
+    assert (json_root is None) is refused
+    assert [p.kind for p in yaml_problems] == (["too-deep"] if refused else [])
+    assert [p.kind for p in json_problems] == (["too-deep"] if refused else [])

@@ -25,8 +25,9 @@ from iblint.loaders.terraform_names import (
     ADDITIONAL_INSTANCE_CONFIGURATION,
     LIST_BLOCKS,
     RESOURCE_KINDS,
-    TOP_LEVEL_RENAMES,
     api_name,
+    finish_members,
+    place_member,
 )
 from iblint.model import (
     InputProblem,
@@ -366,7 +367,7 @@ class _Converter:
                 name = source.text(name_node)
                 key_span = source.span(name_node)
                 value = self.expression(value_node, depth + 1, key_span)
-                self._place(name, value, top_level, entries, additional)
+                place_member(name, value, top_level, entries, additional)
             elif kind == "block":
                 name = _block_type(child, source)
                 if name == "dynamic":
@@ -392,39 +393,15 @@ class _Converter:
                     lists.setdefault(api, []).append(nested)
                     list_spans.setdefault(api, nested.key_span or nested.span)
                 else:
-                    self._place(name, nested, top_level, entries, additional)
+                    place_member(name, nested, top_level, entries, additional)
         for api, items in lists.items():
             first = list_spans[api]
             last = items[-1].span
             entries[api] = Sequence(
                 items, Span(first.start_line, first.start_col, last.end_line, last.end_col), first
             )
-        if additional:
-            spans = [node.anchor for node in additional.values()]
-            entries["additionalInstanceConfiguration"] = Mapping(additional, min(spans), min(spans))
+        finish_members(entries, additional)
         return Mapping(entries, source.span(block), _header_span(block, source))
-
-    @staticmethod
-    def _place(
-        name: str,
-        value: Node,
-        top_level: bool,
-        entries: dict[str, Node],
-        additional: dict[str, Node],
-    ) -> None:
-        if isinstance(value, Scalar) and value.value is None:
-            return  # Terraform treats an argument set to null as omitted
-        if top_level and name in ADDITIONAL_INSTANCE_CONFIGURATION:
-            additional[ADDITIONAL_INSTANCE_CONFIGURATION[name]] = value
-        elif top_level and name in TOP_LEVEL_RENAMES:
-            entries[TOP_LEVEL_RENAMES[name]] = value
-        elif name == "value" and isinstance(value, Scalar):
-            # Terraform takes one parameter value; the API a list of them.
-            entries["value"] = Sequence([value], value.span, value.key_span)
-        elif name == "no_device" and isinstance(value, Scalar) and value.value is True:
-            entries["noDevice"] = Scalar("", value.span, value.key_span)
-        else:
-            entries[api_name(name)] = value
 
     def expression(self, node: tree_sitter.Node, depth: int, key_span: Span | None) -> Node:
         if depth > MAX_DEPTH:

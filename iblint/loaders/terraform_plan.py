@@ -11,11 +11,10 @@ objects in plan JSON; they are translated like the ``.tf`` loader translates blo
 from __future__ import annotations
 
 from iblint.loaders.terraform_names import (
-    ADDITIONAL_INSTANCE_CONFIGURATION,
     LIST_BLOCKS,
     RESOURCE_KINDS,
-    TOP_LEVEL_RENAMES,
-    api_name,
+    finish_members,
+    place_member,
 )
 from iblint.model import Mapping, Node, Resource, Scalar, Sequence, SourceFormat, Unknown
 
@@ -131,22 +130,8 @@ def _translate_object(
         translated = _translate_value(name, value, marker, open_world)
         if translated is None:
             continue
-        if top_level and name in ADDITIONAL_INSTANCE_CONFIGURATION:
-            additional[ADDITIONAL_INSTANCE_CONFIGURATION[name]] = translated
-        elif top_level and name in TOP_LEVEL_RENAMES:
-            entries[TOP_LEVEL_RENAMES[name]] = translated
-        elif name == "no_device":
-            if isinstance(translated, Scalar) and translated.value is True:
-                entries["noDevice"] = Scalar("", translated.span, translated.key_span)
-        elif name in LIST_BLOCKS:
-            entries[LIST_BLOCKS[name]] = translated
-        elif name == "value" and isinstance(translated, Scalar):
-            entries["value"] = Sequence([translated], translated.span, translated.key_span)
-        else:
-            entries[api_name(name)] = translated
-    if additional:
-        anchor = min(node.anchor for node in additional.values())
-        entries["additionalInstanceConfiguration"] = Mapping(additional, anchor, anchor)
+        place_member(name, translated, top_level, entries, additional)
+    finish_members(entries, additional)
     factory = OpenMapping if open_world else Mapping
     return factory(entries, values.span, values.key_span)
 

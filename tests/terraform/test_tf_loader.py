@@ -291,3 +291,31 @@ def test_unclosed_string_points_at_the_string() -> None:
     source = b'resource "aws_imagebuilder_image_recipe" "web" {\n  name = "web\n}\n'
     (problem,) = parse_terraform(source, None, {}).problems
     assert (problem.span.start_line, problem.span.start_col) == (2, 10)
+
+
+def test_no_device_false_is_absent_in_both_loaders() -> None:
+    from iblint.loaders.json_nodes import parse_json
+    from iblint.loaders.terraform_plan import plan_resources
+
+    source = (
+        b'resource "aws_imagebuilder_image_recipe" "r" {\n'
+        b"  block_device_mapping {\n    no_device = false\n  }\n"
+        b"  block_device_mapping {\n    no_device = true\n  }\n"
+        b"}\n"
+    )
+    (recipe,) = parse_terraform(source, None, {}).resources
+    plan, _ = parse_json(
+        '{"format_version": "1.2", "resource_changes": [{"address": "aws_imagebuilder_image_recipe.r",'
+        ' "type": "aws_imagebuilder_image_recipe", "change": {"after": {"block_device_mapping":'
+        ' [{"no_device": false}, {"no_device": true}]}}}]}'
+    )
+    assert isinstance(plan, Mapping)
+    (planned,) = plan_resources(plan)
+    for body in (recipe.body, planned.body):
+        devices = body.get("blockDeviceMappings")
+        assert isinstance(devices, Sequence)
+        first, second = devices.items
+        assert isinstance(first, Mapping) and first.get("noDevice") is None
+        assert isinstance(second, Mapping)
+        no_device = second.get("noDevice")
+        assert isinstance(no_device, Scalar) and no_device.value == ""

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from iblint.loaders.limits import MAX_DEPTH
+from iblint.loaders.positions import LineTable
 from iblint.loaders.terraform_names import (
     ADDITIONAL_INSTANCE_CONFIGURATION,
     LIST_BLOCKS,
@@ -70,6 +71,10 @@ class _Source:
         self.ascii = data.isascii()  # then a byte column is a character column
         self.line_starts = [0]
         self.line_starts.extend(m.end() for m in re.finditer(b"\n", data))
+        # tree-sitter counts rows at LF only; editors also break lines at a lone CR.
+        self.readers_lines: LineTable | None = None
+        if re.search(b"\r(?!\n)", data):
+            self.readers_lines = LineTable(data.decode("utf-8", "replace"))
 
     def column(self, row: int, byte_column: int) -> int:
         if row >= len(self.line_starts):
@@ -81,6 +86,10 @@ class _Source:
         return len(prefix.decode("utf-8", "replace")) + 1
 
     def span(self, node: tree_sitter.Node) -> Span:
+        if self.readers_lines is not None:
+            return self.readers_lines.span(
+                self._characters(node.start_byte), self._characters(node.end_byte)
+            )
         (start_row, start_col), (end_row, end_col) = node.start_point, node.end_point
         if self.ascii:
             return Span(start_row + 1, start_col + 1, end_row + 1, end_col + 1)
@@ -90,6 +99,11 @@ class _Source:
             end_row + 1,
             self.column(end_row, end_col),
         )
+
+    def _characters(self, byte_offset: int) -> int:
+        if self.ascii:
+            return byte_offset
+        return len(self.data[:byte_offset].decode("utf-8", "replace"))
 
     def text(self, node: tree_sitter.Node) -> str:
         return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
@@ -158,6 +172,22 @@ def _snippet(text: str) -> str:
 
 def _syntax_problem(root: tree_sitter.Node, source: _Source) -> InputProblem | None:
     """The first syntax error, worded and placed for a human, or ``None``."""
+    problem = _first_syntax_problem(root, source)
+    if problem is None:
+        return None
+    # Something missing at the very end is found past the final line break, on a line no
+    # reader sees: point at the end of the last line instead.
+    text_lines = re.split(r"\r\n?|\n", source.data.decode("utf-8", "replace"))
+    if len(text_lines) > 1 and text_lines[-1] == "":
+        text_lines.pop()  # the empty "line" after a final line break
+    if problem.span.start_line > len(text_lines):
+        line = len(text_lines)
+        column = len(text_lines[-1]) + 1
+        return problem._replace(span=Span(line, column, line, column + 1))
+    return problem
+
+
+def _first_syntax_problem(root: tree_sitter.Node, source: _Source) -> InputProblem | None:
     if root.has_error:
         error = _first_error(root)
         if error is None:

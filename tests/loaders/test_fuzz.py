@@ -24,6 +24,7 @@ from iblint.config import Config
 from iblint.loaders import load_bytes, load_text
 from iblint.model import Finding
 from tests.documents import API_RECIPE_BAD, CFN_TEMPLATE_BAD
+from tests.terraform.plan_documents import PLAN
 
 EXAMPLES = int(os.environ.get("IBLINT_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(
@@ -32,7 +33,7 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow],
     derandomize=False,
 )
-SUFFIXES = st.sampled_from([".yaml", ".yml", ".json", ".template"])
+SUFFIXES = st.sampled_from([".yaml", ".yml", ".json", ".template", ".tf"])
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 #: A CloudFormation template with an InfrastructureConfiguration and an ImageRecipe, as data
@@ -77,12 +78,50 @@ CFN_DATA: dict[str, Any] = {
     },
 }
 API_DATA: dict[str, Any] = json.loads(API_RECIPE_BAD)
+TERRAFORM_SEED = """\
+variable "tokens" {
+  default = "optional"
+}
+
+resource "aws_imagebuilder_infrastructure_configuration" "build" {
+  name                  = "build"
+  instance_profile_name = aws_iam_instance_profile.p.name
+  instance_metadata_options {
+    http_tokens = var.tokens
+  }
+}
+
+resource "aws_imagebuilder_image_recipe" "app" {
+  name         = "app"
+  version      = "1.0.0"
+  parent_image = "arn:aws:imagebuilder:us-east-1:aws:image/amazon-linux-2023-x86/x.2.x"
+  block_device_mapping {
+    device_name = "/dev/xvda"
+    ebs {
+      volume_type = "gp2"
+      throughput  = 250
+    }
+  }
+  dynamic "component" {
+    for_each = local.components
+    content {
+      component_arn = component.value
+    }
+  }
+  user_data_base64 = <<-EOT
+    ZWNobyBoaQ==
+  EOT
+}
+"""
+
 SEEDS = [
     (CFN_TEMPLATE_BAD, "template.yaml"),
     (json.dumps(CFN_DATA, indent=2), "template.json"),
     (yaml.safe_dump(CFN_DATA, sort_keys=False), "template.template"),
     (API_RECIPE_BAD, "create-image-recipe.json"),
     (yaml.safe_dump(API_DATA, sort_keys=False), "create-image-recipe.yaml"),
+    (TERRAFORM_SEED, "main.tf"),
+    (PLAN, "plan.json"),
 ]
 
 json_values = st.recursive(

@@ -319,3 +319,26 @@ def test_no_device_false_is_absent_in_both_loaders() -> None:
         assert isinstance(second, Mapping)
         no_device = second.get("noDevice")
         assert isinstance(no_device, Scalar) and no_device.value == ""
+
+
+def test_lone_carriage_returns_break_lines_as_editors_show_them() -> None:
+    source = (
+        b'resource "aws_imagebuilder_infrastructure_configuration" "x" {\r'
+        b'  instance_profile_name = "p"\r'
+        b"  instance_metadata_options {\r"
+        b'    http_tokens = "optional"\r'
+        b"  }\r"
+        b"}\r"
+    )
+    (infra,) = parse_terraform(source, None, {}).resources
+    options = infra.body.get("instanceMetadataOptions")
+    assert isinstance(options, Mapping)
+    tokens = options.get("httpTokens")
+    assert isinstance(tokens, Scalar)
+    assert tokens.span == Span(4, 19, 4, 29)
+
+
+def test_something_missing_at_the_end_points_at_the_last_line() -> None:
+    source = b'resource "aws_imagebuilder_image_recipe" "r" {\n  data = <<OT\n    x\n  EOT\n}\n'
+    (problem,) = parse_terraform(source, None, {}).problems
+    assert problem.span.start_line <= 5

@@ -589,12 +589,32 @@ def _module_variables(directory: str) -> tuple[tuple[str, VariableValue], ...]:
         if name.endswith(".tf"):
             for variable, value in _variable_defaults(os.path.join(directory, name), name):
                 values[variable] = value
-    tfvars = [name for name in names if name == "terraform.tfvars"]
-    tfvars += [name for name in names if name.endswith(".auto.tfvars")]
+    # Terraform's order: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars and
+    # *.auto.tfvars.json in lexical order; a later file overrides an earlier one.
+    tfvars: list[str] = [
+        name for name in ("terraform.tfvars", "terraform.tfvars.json") if name in names
+    ]
+    tfvars += [name for name in names if name.endswith((".auto.tfvars", ".auto.tfvars.json"))]
     for name in tfvars:
-        for variable, value in _tfvars_values(os.path.join(directory, name), name):
+        path = os.path.join(directory, name)
+        reader = _tfvars_json_values if name.endswith(".json") else _tfvars_values
+        for variable, value in reader(path, name):
             values[variable] = value
     return tuple(values.items())
+
+
+def _tfvars_json_values(path: str, name: str) -> Iterator[tuple[str, VariableValue]]:
+    from iblint.loaders.json_nodes import parse_json
+
+    data = _read(path)
+    if data is None:
+        return
+    root, _ = parse_json(data.decode("utf-8", "replace").removeprefix("\ufeff"))
+    if not isinstance(root, Mapping):
+        return
+    for variable, value in root.entries.items():
+        if _is_literal(value):
+            yield variable, VariableValue(value, f"set in {name}:{value.span.start_line}")
 
 
 def _read(path: str) -> bytes | None:

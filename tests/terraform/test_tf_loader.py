@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iblint.loaders.terraform import module_variables, parse_terraform
+from iblint.loaders.terraform import clear_caches, module_variables, parse_terraform
 from iblint.model import Mapping, Scalar, Sequence, Span, Unknown
 
 RECIPE = b"""\
@@ -342,3 +342,18 @@ def test_something_missing_at_the_end_points_at_the_last_line() -> None:
     source = b'resource "aws_imagebuilder_image_recipe" "r" {\n  data = <<OT\n    x\n  EOT\n}\n'
     (problem,) = parse_terraform(source, None, {}).problems
     assert problem.span.start_line <= 5
+
+
+def test_json_variable_files_take_part_in_terraform_order(tmp_path: Path) -> None:
+    (tmp_path / "variables.tf").write_text('variable "size" {\n  default = 300\n}\n')
+    (tmp_path / "terraform.tfvars").write_text("size = 400\n")
+    (tmp_path / "terraform.tfvars.json").write_text('{\n  "size": 450\n}\n')
+    values = module_variables(tmp_path)
+    size = values["size"].node
+    assert isinstance(size, Scalar) and size.value == 450
+    assert values["size"].origin == "set in terraform.tfvars.json:2"
+    (tmp_path / "a.auto.tfvars.json").write_text('{"size": 500}')
+    (tmp_path / "b.auto.tfvars").write_text("size = 600\n")
+    clear_caches()  # a new run reads the module afresh
+    size = module_variables(tmp_path)["size"].node
+    assert isinstance(size, Scalar) and size.value == 600

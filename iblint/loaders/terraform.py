@@ -125,14 +125,20 @@ def parse_terraform(
     data: bytes, path: Path | None, variables: dict[str, VariableValue] | None = None
 ) -> TerraformDocument:
     """The Image Builder resources of one ``.tf`` file. Never raises for bad input."""
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a BOM is no column of the first line
+    tree = _parse(data)
     source = _Source(data)
-    tree = _parser().parse(data)
     root = tree.root_node
     problem = _syntax_problem(root, source)
     if problem is not None:
         return TerraformDocument([], [problem], {})
+    directory = path.parent if path is not None else None
+    if path is not None and is_override_file(path.name):
+        # An override file holds fragments merged into resources declared elsewhere.
+        return TerraformDocument([], [], {})
     if variables is None:
-        variables = module_variables(path.parent) if path is not None else {}
+        variables = module_variables(directory) if directory is not None else {}
+    overridden = _overridden_addresses(str(directory)) if directory is not None else frozenset()
     converter = _Converter(source, variables)
     resources: list[Resource] = []
     try:
@@ -141,14 +147,13 @@ def parse_terraform(
             if _block_type(block, source) != "resource" or len(labels) != 2:
                 continue
             kind = RESOURCE_KINDS.get(labels[0])
-            if kind is None:
-                continue
+            address = f"{labels[0]}.{labels[1]}"
+            if kind is None or address in overridden:
+                continue  # an override file changes it in ways not followed here
             body = converter.block_body(block, 0, top_level=True)
-            resources.append(
-                Resource(
-                    kind, f"{labels[0]}.{labels[1]}", body, SourceFormat.TERRAFORM, body.anchor
-                )
-            )
+            if _never_created(body):
+                continue
+            resources.append(Resource(kind, address, body, SourceFormat.TERRAFORM, body.anchor))
     except _TooDeep as too_deep:
         return TerraformDocument(
             [],
@@ -162,7 +167,40 @@ def parse_terraform(
             ],
             {},
         )
-    return TerraformDocument(resources, [], converter.origins)
+    return TerraformDocument(resources, converter.problems, converter.origins)
+
+
+#: A number with an exponent, which tree-sitter's HCL grammar does not know (`1e3`).
+_EXPONENT_NUMBER = re.compile(rb"(?<![\w.$-])[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]+(?![\w.])")
+
+
+def _parse(data: bytes) -> tree_sitter.Tree:
+    """The syntax tree; numbers like ``1e3`` (valid HCL the grammar lacks) are read as unknown
+    values of the same length, so a valid file is not reported as broken."""
+    tree = _parser().parse(data)
+    if not tree.root_node.has_error or not _EXPONENT_NUMBER.search(data):
+        return tree
+    patched = _EXPONENT_NUMBER.sub(lambda match: b"_" * len(match.group()), data)
+    patched_tree = _parser().parse(patched)
+    return tree if patched_tree.root_node.has_error else patched_tree
+
+
+def is_override_file(name: str) -> bool:
+    """Terraform's override files (``override.tf``, ``*_override.tf``)."""
+    return name in ("override.tf", "override.tf.json") or name.endswith(
+        ("_override.tf", "_override.tf.json")
+    )
+
+
+def _never_created(body: Mapping) -> bool:
+    """``count = 0`` or ``for_each`` over an empty literal: the resource is never created."""
+    count = body.get("count")
+    if isinstance(count, Scalar) and count.value == 0 and not isinstance(count.value, bool):
+        return True
+    for_each = body.get("forEach")
+    return isinstance(for_each, Mapping | Sequence) and not (
+        for_each.entries if isinstance(for_each, Mapping) else for_each.items
+    )
 
 
 def _snippet(text: str) -> str:
@@ -379,6 +417,7 @@ class _Converter:
         self.source = source
         self.variables = variables
         self.origins: dict[Span, str] = {}
+        self.problems: list[InputProblem] = []
 
     def block_body(self, block: tree_sitter.Node, depth: int, top_level: bool = False) -> Mapping:
         if depth > MAX_DEPTH:
@@ -387,7 +426,9 @@ class _Converter:
         entries: dict[str, Node] = {}
         lists: dict[str, list[Node]] = {}
         list_spans: dict[str, Span] = {}
+        dynamic_lists: dict[str, Unknown] = {}
         additional: dict[str, Node] = {}
+        seen: dict[str, Span] = {}
         body = _block_body(block)
         for child in body.named_children if body is not None else []:
             kind = child.type
@@ -396,6 +437,7 @@ class _Converter:
                 name_node, value_node = parts[0], parts[-1]
                 name = source.text(name_node)
                 key_span = source.span(name_node)
+                self._note_repeat(name, "argument", key_span, seen)
                 value = self.expression(value_node, depth + 1, key_span)
                 place_member(name, value, top_level, entries, additional)
             elif kind == "block":
@@ -404,25 +446,26 @@ class _Converter:
                     labels = _labels(child, source)
                     if labels:
                         dynamic_name = labels[0]
-                        api = LIST_BLOCKS.get(dynamic_name) or api_name(dynamic_name)
-                        # The number of such blocks is unknown: say so for the whole member.
+                        # How many such blocks there will be is unknown.
                         unknown = Unknown(
                             "dynamic block", source.span(child), _header_span(child, source)
                         )
-                        if dynamic_name in ADDITIONAL_INSTANCE_CONFIGURATION and top_level:
+                        if dynamic_name in LIST_BLOCKS:
+                            # The static blocks beside it are still there: keep them.
+                            dynamic_lists.setdefault(LIST_BLOCKS[dynamic_name], unknown)
+                        elif dynamic_name in ADDITIONAL_INSTANCE_CONFIGURATION and top_level:
                             additional[ADDITIONAL_INSTANCE_CONFIGURATION[dynamic_name]] = unknown
                         else:
-                            lists.pop(api, None)
-                            entries[api] = unknown
+                            entries[api_name(dynamic_name)] = unknown
                     continue
                 nested = self.block_body(child, depth + 1)
                 if name in LIST_BLOCKS:
                     api = LIST_BLOCKS[name]
-                    if isinstance(entries.get(api), Unknown):
-                        continue
                     lists.setdefault(api, []).append(nested)
                     list_spans.setdefault(api, nested.key_span or nested.span)
                 else:
+                    # Every other nested block of these resources occurs at most once.
+                    self._note_repeat(name, "block", nested.key_span or nested.span, seen)
                     place_member(name, nested, top_level, entries, additional)
         for api, items in lists.items():
             first = list_spans[api]
@@ -430,8 +473,27 @@ class _Converter:
             entries[api] = Sequence(
                 items, Span(first.start_line, first.start_col, last.end_line, last.end_col), first
             )
+        for api, unknown in dynamic_lists.items():
+            entries.setdefault(api, unknown)
         finish_members(entries, additional)
         return Mapping(entries, source.span(block), _header_span(block, source))
+
+    def _note_repeat(self, name: str, what: str, span: Span, seen: dict[str, Span]) -> None:
+        """Terraform rejects an argument set twice or a single block given twice; the last
+        one would silently win here, hiding the first."""
+        first = seen.get(name)
+        if first is None:
+            seen[name] = span
+            return
+        self.problems.append(
+            InputProblem(
+                "duplicate-key",
+                span,
+                f"{what} '{name}' appears twice in this block (first at line {first.start_line}); "
+                "Terraform rejects the file, and only the last one is checked here",
+                f"keep one '{name}'",
+            )
+        )
 
     def expression(self, node: tree_sitter.Node, depth: int, key_span: Span | None) -> Node:
         if depth > MAX_DEPTH:
@@ -570,6 +632,7 @@ def _number(text: str) -> int | float:
 
 def clear_caches() -> None:
     _module_variables.cache_clear()
+    _overridden_addresses.cache_clear()
 
 
 def module_variables(directory: Path) -> dict[str, VariableValue]:
@@ -585,10 +648,12 @@ def _module_variables(directory: str) -> tuple[tuple[str, VariableValue], ...]:
         names = sorted(os.listdir(directory))
     except OSError:
         return ()
-    for name in names:
-        if name.endswith(".tf"):
-            for variable, value in _variable_defaults(os.path.join(directory, name), name):
-                values[variable] = value
+    # Override files come last and win, as in Terraform.
+    tf_files = [name for name in names if name.endswith(".tf") and not is_override_file(name)]
+    tf_files += [name for name in names if name.endswith(".tf") and is_override_file(name)]
+    for name in tf_files:
+        for variable, value in _variable_defaults(os.path.join(directory, name), name):
+            values[variable] = value
     # Terraform's order: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars and
     # *.auto.tfvars.json in lexical order; a later file overrides an earlier one.
     tfvars: list[str] = [
@@ -599,8 +664,35 @@ def _module_variables(directory: str) -> tuple[tuple[str, VariableValue], ...]:
         path = os.path.join(directory, name)
         reader = _tfvars_json_values if name.endswith(".json") else _tfvars_values
         for variable, value in reader(path, name):
-            values[variable] = value
+            if isinstance(value.node, Scalar) and value.node.value is None:
+                # null keeps the default of a `nullable = false` variable and clears any
+                # other: not worth guessing which.
+                values.pop(variable, None)
+            else:
+                values[variable] = value
     return tuple(values.items())
+
+
+@functools.lru_cache(maxsize=64)
+def _overridden_addresses(directory: str) -> frozenset[str]:
+    """The resource addresses that the module's override files change."""
+    addresses: set[str] = set()
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return frozenset()
+    for name in names:
+        if not (name.endswith(".tf") and is_override_file(name)):
+            continue
+        data = _read(os.path.join(directory, name))
+        if data is None:
+            continue
+        source = _Source(data)
+        for block in _blocks(_parse(data).root_node):
+            labels = _labels(block, source)
+            if _block_type(block, source) == "resource" and len(labels) == 2:
+                addresses.add(f"{labels[0]}.{labels[1]}")
+    return frozenset(addresses)
 
 
 def _tfvars_json_values(path: str, name: str) -> Iterator[tuple[str, VariableValue]]:
@@ -631,7 +723,9 @@ def _variable_defaults(path: str, name: str) -> Iterator[tuple[str, VariableValu
     data = _read(path)
     if data is None or b"variable" not in data:
         return
-    tree = _parser().parse(data)
+    tree = _parse(data)
+    if tree.root_node.has_error:
+        return  # values read from a broken file could be anything
     source = _Source(data)
     converter = _Converter(source, {})
     for block in _blocks(tree.root_node):
@@ -657,7 +751,9 @@ def _tfvars_values(path: str, name: str) -> Iterator[tuple[str, VariableValue]]:
     data = _read(path)
     if data is None:
         return
-    tree = _parser().parse(data)
+    tree = _parse(data)
+    if tree.root_node.has_error:
+        return  # values read from a broken file could be anything
     source = _Source(data)
     converter = _Converter(source, {})
     for body in tree.root_node.named_children:

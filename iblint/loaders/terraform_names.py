@@ -36,6 +36,16 @@ def api_name(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+def member_name(name: str, top_level: bool) -> str:
+    """The API member a Terraform argument or block fills (additionalInstanceConfiguration's
+    members keep their own names)."""
+    if top_level and name in ADDITIONAL_INSTANCE_CONFIGURATION:
+        return ADDITIONAL_INSTANCE_CONFIGURATION[name]
+    if top_level and name in TOP_LEVEL_RENAMES:
+        return TOP_LEVEL_RENAMES[name]
+    return LIST_BLOCKS.get(name) or api_name(name)
+
+
 def place_member(
     name: str, value: Node, top_level: bool, entries: dict[str, Node], additional: dict[str, Node]
 ) -> None:

@@ -14,21 +14,30 @@ from iblint.loaders.terraform_names import (
     LIST_BLOCKS,
     RESOURCE_KINDS,
     finish_members,
+    member_name,
     place_member,
 )
-from iblint.model import Mapping, Node, Resource, Scalar, Sequence, SourceFormat, Unknown
+from iblint.model import Mapping, Node, Resource, Scalar, Sequence, SourceFormat, Span, Unknown
 
 _FREE_FORM = frozenset({"tags", "tags_all", "ami_tags", "resource_tags"})
 
 
 class OpenMapping(Mapping):
-    """A mapping whose absent members are unknown rather than unset (plan ``planned_values``)."""
+    """A mapping whose absent members are unknown rather than unset (plan ``planned_values``
+    leaves out what is known only after apply), except those the plan gives as null or as no
+    block at all, which are known to be unset."""
 
-    __slots__ = ()
+    __slots__ = ("unset",)
+
+    def __init__(
+        self, entries: dict[str, Node], span: Span, key_span: Span | None, unset: frozenset[str]
+    ) -> None:
+        super().__init__(entries, span, key_span)
+        self.unset = unset
 
     def get(self, key: str) -> Node | None:
         found = self.entries.get(key)
-        if found is None:
+        if found is None and key not in self.unset:
             return Unknown("not known until apply", self.span, self.key_span)
         return found
 
@@ -121,6 +130,7 @@ def _translate_object(
 ) -> Mapping:
     entries: dict[str, Node] = {}
     additional: dict[str, Node] = {}
+    unset: set[str] = set()
     names = list(values.entries)
     if unknown is not None:
         names += [name for name in unknown.entries if name not in values.entries]
@@ -129,11 +139,14 @@ def _translate_object(
         marker = unknown.entries.get(name) if unknown is not None else None
         translated = _translate_value(name, value, marker, open_world)
         if translated is None:
+            if value is not None:
+                unset.add(member_name(name, top_level))  # given as null or as no block
             continue
         place_member(name, translated, top_level, entries, additional)
     finish_members(entries, additional)
-    factory = OpenMapping if open_world else Mapping
-    return factory(entries, values.span, values.key_span)
+    if open_world:
+        return OpenMapping(entries, values.span, values.key_span, frozenset(unset))
+    return Mapping(entries, values.span, values.key_span)
 
 
 def _translate_value(

@@ -115,3 +115,116 @@ def test_cli_exit_code_on_terraform(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert result.stdout.startswith("main.tf:5:19: IB101 ")
+
+
+RECIPE_GP2 = """\
+resource "aws_imagebuilder_image_recipe" "a" {
+  name         = "a"
+  version      = "1.0.0"
+  parent_image = "ami-0123456789abcdef0"
+
+  block_device_mapping {
+    device_name = "/dev/xvda"
+    ebs {
+      volume_type = "gp2"
+      throughput  = 300
+    }
+  }
+
+  dynamic "block_device_mapping" {
+    for_each = var.extra_volumes
+    content {
+      device_name = block_device_mapping.value
+    }
+  }
+}
+"""
+
+
+def test_dynamic_blocks_do_not_hide_the_static_blocks_beside_them(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(RECIPE_GP2)
+    assert [(rule, line, col) for _, rule, line, col, _ in _findings(tmp_path)] == [
+        ("IB201", 10, 21)
+    ]
+
+
+def test_exponent_numbers_are_valid_hcl_and_read_as_unknown(tmp_path: Path) -> None:
+    # tree-sitter's HCL grammar lacks exponents; Terraform reads 1e4 as 10000.
+    (tmp_path / "main.tf").write_text(
+        RECIPE_GP2.replace("throughput  = 300", "throughput  = 1e4").replace('"gp2"', '"gp3"')
+    )
+    (tmp_path / "variables.tf").write_text('variable "tp" {\n  default = 1e3\n}\n')
+    assert _findings(tmp_path) == []
+
+
+def test_override_files_are_not_checked_alone_and_their_resources_not_guessed(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "main.tf").write_text(INFRA.replace("var.http_tokens", '"optional"'))
+    (tmp_path / "main_override.tf").write_text(
+        'resource "aws_imagebuilder_infrastructure_configuration" "build" {\n'
+        "  instance_metadata_options {\n"
+        '    http_tokens = "required"\n'
+        "  }\n"
+        "}\n"
+    )
+    assert _findings(tmp_path) == []
+
+
+def test_override_files_override_variable_defaults(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(INFRA)
+    (tmp_path / "variables.tf").write_text('variable "http_tokens" {\n  default = "optional"\n}\n')
+    (tmp_path / "override.tf").write_text('variable "http_tokens" {\n  default = "required"\n}\n')
+    assert _findings(tmp_path) == []
+
+
+def test_a_tfvars_null_makes_the_variable_unknown(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(INFRA)
+    (tmp_path / "variables.tf").write_text(
+        'variable "http_tokens" {\n  default  = "required"\n  nullable = false\n}\n'
+    )
+    (tmp_path / "terraform.tfvars").write_text("http_tokens = null\n")
+    assert _findings(tmp_path) == []
+
+
+def test_resources_never_created_are_not_checked(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_imagebuilder_infrastructure_configuration" "off" {\n'
+        "  count = 0\n"
+        '  name = "off"\n'
+        '  instance_profile_name = "p"\n'
+        "}\n"
+        'resource "aws_imagebuilder_infrastructure_configuration" "none" {\n'
+        "  for_each = {}\n"
+        '  name = "none"\n'
+        '  instance_profile_name = "p"\n'
+        "}\n"
+    )
+    assert _findings(tmp_path) == []
+
+
+def test_bom_is_not_a_column(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_bytes(
+        b"\xef\xbb\xbf" + INFRA.replace("var.http_tokens", '"optional"').encode()
+    )
+    assert [(line, col) for _, _, line, col, _ in _findings(tmp_path)] == [(5, 19)]
+
+
+def test_an_argument_given_twice_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        INFRA.replace(
+            "    http_tokens = var.http_tokens\n",
+            '    http_tokens = "optional"\n    http_tokens = "required"\n',
+        )
+    )
+    assert [(rule, line, col) for _, rule, line, col, _ in _findings(tmp_path)] == [("IB002", 6, 5)]
+
+
+def test_planned_values_nulls_are_known_to_be_unset(tmp_path: Path) -> None:
+    plan = json.loads(PLAN)
+    del plan["resource_changes"]
+    options = plan["planned_values"]["root_module"]["resources"][0]["values"]
+    options["instance_metadata_options"] = [{"http_tokens": None}]
+    (tmp_path / "plan.json").write_text(json.dumps(plan, indent=2))
+    messages = [message for _, rule, _, _, message in _findings(tmp_path) if rule == "IB101"]
+    assert len(messages) == 1 and "httpTokens is not set" in messages[0]

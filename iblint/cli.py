@@ -123,6 +123,7 @@ def check(
         find_config_file,
         load_config,
         parse_severity,
+        rule_prefixes,
     )
     from iblint.discover import MissingPathError, discover
     from iblint.engine import CatalogError, check_files
@@ -137,9 +138,9 @@ def check(
         else:
             config = load_config(find_config_file(Path.cwd()))
         if select:
-            config.select = config_from_mapping({"select": _split_ids(select)}, None).select
+            config.select = rule_prefixes(_split_ids(select), "--select")
         if ignore:
-            config.ignore = config_from_mapping({"ignore": _split_ids(ignore)}, None).ignore
+            config.ignore = rule_prefixes(_split_ids(ignore), "--ignore")
         for text in severities:
             rule_id, separator, level = text.partition("=")
             if not separator:
@@ -214,6 +215,12 @@ def _check_options(options: dict[str, dict[str, Any]]) -> None:
                     f"option {rule_id}.{name} must be {_type_name(default)} "
                     f"(default {default!r}), not {value!r}"
                 )
+        merged = {**declared, **values}
+        low, high = merged.get("minimum"), merged.get("maximum")
+        if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
+            raise ConfigError(
+                f"option {rule_id}.minimum ({low}) is greater than {rule_id}.maximum ({high})"
+            )
 
 
 def _type_name(value: object) -> str:

@@ -87,8 +87,8 @@ def config_from_mapping(data: dict[str, Any], source: Path | None) -> Config:
             f"{where}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
         )
     config = Config(source=source)
-    config.select = _rule_prefixes(data.get("select", []), f"{where}: select")
-    config.ignore = _rule_prefixes(data.get("ignore", []), f"{where}: ignore")
+    config.select = rule_prefixes(data.get("select", []), f"{where}: select")
+    config.ignore = rule_prefixes(data.get("ignore", []), f"{where}: ignore")
     severities = data.get("severity", {})
     if not isinstance(severities, dict):
         raise ConfigError(f"{where}: severity must be a table of rule ID = level")
@@ -115,7 +115,7 @@ def parse_severity(level: object, where: str) -> Severity:
         raise ConfigError(f"{where}: {level!r} is not one of error, warning, note") from None
 
 
-def _rule_prefixes(value: object, where: str) -> list[str]:
+def rule_prefixes(value: object, where: str) -> list[str]:
     if isinstance(value, str):
         value = [part.strip() for part in value.split(",") if part.strip()]
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
@@ -126,4 +126,12 @@ def _rule_prefixes(value: object, where: str) -> list[str]:
             raise ConfigError(
                 f"{where}: {prefix!r} is not a rule ID or prefix such as IB101 or IB2"
             )
+    if prefixes:
+        from iblint.registry import all_rule_ids
+
+        known = all_rule_ids()
+        for prefix in prefixes:
+            if not any(rule_id.startswith(prefix) for rule_id in known):
+                what = "unknown rule" if len(prefix) == 5 else "no rule starts with"
+                raise ConfigError(f"{where}: {what} {prefix} (see `iblint rules`)")
     return prefixes

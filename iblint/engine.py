@@ -86,12 +86,41 @@ def _catalog_from_files(config: Config) -> ComponentCatalog:
             )
             and not _is_empty_catalog_listing(catalog_path)
         ):
-            problems = "; ".join(problem.message for problem in catalog_file.input_problems)
+            causes = "; ".join(_catalog_causes(catalog_path, catalog_file))
             raise CatalogError(
-                f"{catalog_path} holds no component catalog document (GetComponent, "
-                f"ListComponentBuildVersions or ListComponents output){': ' + problems if problems else ''}"
+                f"{catalog_path}: {causes + ', so it ' if causes else ''}holds no component "
+                "catalog document (GetComponent, ListComponentBuildVersions or ListComponents "
+                "output)"
             )
     return catalog
+
+
+def _catalog_causes(path: Path, loaded: LoadedFile) -> list[str]:
+    """Why a catalog file yielded nothing: it cannot be read or parsed (the loader keeps such
+    problems only for files that look like Image Builder's, so they are looked for again)."""
+    from iblint.loaders import parse_problems
+
+    problems = loaded.input_problems
+    if not problems:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except OSError as error:
+            return [f"cannot read: {error.strerror or error}"]
+        except UnicodeError:
+            return ["not valid UTF-8"]
+        problems = parse_problems(text, str(path))
+    causes = []
+    for problem in problems:
+        message = problem.message.replace("cannot read the file: ", "cannot read: ")
+        head, separator, rest = message.partition(": ")
+        where = f"{problem.span.start_line}:{problem.span.start_col}"
+        if problem.kind == "unreadable" and message.startswith("cannot read: "):
+            causes.append(message)
+        elif separator:
+            causes.append(f"{head} at {where}: {rest}")
+        else:
+            causes.append(f"{message} (at {where})")
+    return causes
 
 
 def _is_empty_catalog_listing(path: Path) -> bool:

@@ -1,5 +1,10 @@
 """Inline suppressions: ``# iblint: ignore`` (every rule) or ``# iblint: ignore IB101, IB2``
-on the line a finding points at. Works in YAML and Terraform comments; JSON has none."""
+on the line a finding points at. Works in YAML and Terraform comments; JSON has none.
+
+Only a real comment counts: a ``#`` (in Terraform also ``//`` or ``/*``) at the start of the
+line or after whitespace, outside any quoted string on that line. ``iblint: ignore`` inside a
+string value (a description, a component's inline document) suppresses nothing.
+"""
 
 from __future__ import annotations
 
@@ -14,21 +19,60 @@ _SUPPRESSION = re.compile(
     r"iblint:\s*ignore(?:[ \t]*[=:]?[ \t]*(?P<ids>IB[0-9]{0,3}(?:[ \t]*,[ \t]*IB[0-9]{0,3})*))?",
     re.IGNORECASE,
 )
+#: What may come right before a YAML single-quoted scalar; elsewhere ``'`` is an apostrophe.
+_SINGLE_QUOTE_OPENERS = " \t:[{,-?"
 
 
-def find_suppressions(text: str) -> dict[int, frozenset[str]]:
-    """Line number to the rule prefixes suppressed on it (empty set: every rule)."""
-    if "iblint" not in text:
+def find_suppressions(text: str, hcl: bool = False) -> dict[int, frozenset[str]]:
+    """Line number to the rule prefixes suppressed on it (empty set: every rule).
+
+    ``hcl``: the text is Terraform, whose comments also start with ``//`` and ``/*``.
+    """
+    if "iblint" not in text.lower():
         return {}
     suppressions: dict[int, frozenset[str]] = {}
     for number, line in enumerate(_LINE_BREAK.split(text), start=1):
-        match = _SUPPRESSION.search(line)
+        if "iblint" not in line.lower():
+            continue
+        start = _comment_start(line, hcl)
+        if start < 0:
+            continue
+        match = _SUPPRESSION.search(line, start)
         if match:
             ids = match.group("ids")
             suppressions[number] = (
                 frozenset(part.strip().upper() for part in ids.split(",")) if ids else frozenset()
             )
     return suppressions
+
+
+def _comment_start(line: str, hcl: bool) -> int:
+    """Where the line's comment starts, or -1: the first comment marker at the line start or
+    after whitespace that is not inside a quoted string."""
+    quote = ""
+    index = 0
+    length = len(line)
+    while index < length:
+        char = line[index]
+        if quote:
+            if char == "\\" and quote == '"':
+                index += 2
+                continue
+            if char == quote:
+                if quote == "'" and line[index + 1 : index + 2] == "'":
+                    index += 2  # '' is a quote inside a single-quoted YAML scalar
+                    continue
+                quote = ""
+            index += 1
+            continue
+        after_space = index == 0 or line[index - 1] in " \t"
+        if after_space and (char == "#" or (hcl and line.startswith(("//", "/*"), index))):
+            return index
+        opens_single = not hcl and (index == 0 or line[index - 1] in _SINGLE_QUOTE_OPENERS)
+        if char == '"' or (char == "'" and opens_single):
+            quote = char
+        index += 1
+    return -1
 
 
 def is_suppressed(finding: Finding, suppressions: dict[int, frozenset[str]]) -> bool:

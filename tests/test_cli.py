@@ -134,6 +134,11 @@ def test_missing_path_exits_2_naming_it(project: Path) -> None:
         (["--select", "IB1,B2"], ["B2"]),
         (["--ignore", "IB"], ["'IB'"]),
         (["--ignore", "IB1234"], ["IB1234"]),
+        (["--select", "IB102"], ["unknown rule", "IB102"]),
+        (["--ignore", "IB999"], ["unknown rule", "IB999"]),
+        (["--select", "IB9"], ["IB9"]),
+        (["--select", "IB101,IB55"], ["IB55"]),
+        (["--option", "IB202.minimum=500", "--option", "IB202.maximum=100"], ["minimum"]),
         (["--format", "xml"], ["xml", "--format"]),
         (["--option", "IB202.maximum"], ["RULE.NAME=VALUE"]),
         (["--option", "IB202=3"], ["RULE.NAME=VALUE"]),
@@ -178,6 +183,9 @@ def test_output_file_that_cannot_be_written_exits_2(project: Path) -> None:
         ("iblint.toml", '[options.IB202]\nmaximum = "lots"\n', ["IB202", "maximum"]),
         ("pyproject.toml", "[tool.iblint]\nselect = 3\n", ["pyproject.toml", "select"]),
         ("pyproject.toml", "[tool.iblint.severity]\nIB999 = 'note'\n", ["IB999"]),
+        ("iblint.toml", 'select = ["IB102"]\n', ["iblint.toml", "unknown rule", "IB102"]),
+        ("iblint.toml", 'ignore = ["IB7"]\n', ["iblint.toml", "IB7"]),
+        ("iblint.toml", "[options.IB202]\nminimum = 1500\n", ["minimum", "maximum"]),
     ],
 )
 def test_bad_configuration_files_exit_2(
@@ -202,6 +210,21 @@ def test_catalog_that_does_not_exist_exits_2(project: Path) -> None:
     result = run("check", "--catalog", "missing-catalog.json", ".")
     assert result.exit_code == 2
     assert "missing-catalog.json" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "cause"),
+    [("{not json", "invalid JSON at 1:2: "), (None, "cannot read: No such file")],
+)
+def test_catalog_error_says_the_real_cause_first(
+    project: Path, content: str | None, cause: str
+) -> None:
+    if content is not None:
+        (project / "catalog.json").write_text(content)
+    result = run("check", "--catalog", "catalog.json", ".")
+    assert result.exit_code == 2
+    assert f"catalog.json: {cause}" in result.stderr, result.stderr
+    assert result.stderr.index(cause) < result.stderr.index("holds no component catalog")
 
 
 def test_catalog_that_is_a_catalog_is_used(project: Path) -> None:
@@ -644,6 +667,51 @@ def test_suppression_after_a_unicode_line_separator_still_matches_its_line(
     assert rules_of(run("check", ".").stdout) == ["IB201"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # One-line CDK output: a component's Data string holds a YAML comment.
+        '{"Resources": {"Infra": {"Type": "AWS::ImageBuilder::InfrastructureConfiguration",'
+        ' "Properties": {"Name": "i", "InstanceProfileName": "p"}}, "C": {"Type":'
+        ' "AWS::ImageBuilder::Component", "Properties": {"Data": "# iblint: ignore"}}}}',
+        '{"name": "i", "instanceProfileName": "p", "description": "see wiki #iblint: ignore"}',
+    ],
+    ids=["cdk-one-line", "description"],
+)
+def test_json_files_have_no_suppressions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    (tmp_path / "stack.json").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    assert "IB101" in rules_of(run("check", ".").stdout)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        '{HttpTokens: optional, Note: "see wiki #iblint: ignore"}',
+        "{HttpTokens: optional, Note: 'a # iblint: ignore'}",
+        '{HttpTokens: optional, Note: "it\'s # iblint: ignore"}',
+        "{HttpTokens: optional, Note: 'it''s # iblint: ignore'}",
+        "{HttpTokens: optional#iblint:ignore}",
+    ],
+)
+def test_yaml_suppressions_must_be_real_comments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: str
+) -> None:
+    text = CFN_TEMPLATE_BAD.replace(
+        "      InstanceMetadataOptions:\n        HttpTokens: optional\n"
+        "        HttpPutResponseHopLimit: 2\n",
+        f"      InstanceMetadataOptions: {options}\n",
+    )
+    assert options in text
+    (tmp_path / "template.yaml").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    assert rules_of(run("check", ".").stdout) == ["IB101", "IB201"]
+    (tmp_path / "template.yaml").write_text(text.replace(options, f"{options}  # iblint: ignore"))
+    assert rules_of(run("check", ".").stdout) == ["IB201"]
+
+
 # --- discovery ----------------------------------------------------------------------------------
 
 
@@ -725,7 +793,7 @@ def test_a_broken_file_does_not_stop_the_rest_of_the_directory(
     (project / "broken.json").write_text('{"instanceProfileName": "p",\n  "name": }\n')
     (project / "aaa.yaml").write_bytes(b"\x00\x01binary")
     (project / "bomb.yaml").write_text(
-        "imagebuilder: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        "parentImage: &a [x, x, x, x, x, x, x, x, x, x]\n"
         + "".join(
             f"l{i}: &l{i} [" + ", ".join([f"*{'a' if i == 0 else f'l{i - 1}'}"] * 10) + "]\n"
             for i in range(8)

@@ -86,3 +86,75 @@ def test_a_5000_digit_throughput_does_not_crash_a_check(quote: str) -> None:
         f"blockDeviceMappings: [{{ebs: {{volumeType: gp3, throughput: {digits}}}}}]\n"
     )
     assert [f.rule_id for f in check_text(text, "recipe.yaml")] == ["IB202"]
+
+
+# --- IB2xx numbers ------------------------------------------------------------------------------
+
+
+def _recipe(ebs: str) -> str:
+    return (
+        "Resources:\n  Recipe:\n    Type: AWS::ImageBuilder::ImageRecipe\n    Properties:\n"
+        "      Name: r\n      Version: 1.0.0\n      ParentImage: ami-0123456789abcdef0\n"
+        "      BlockDeviceMappings:\n        - DeviceName: /dev/xvda\n          Ebs:\n"
+        + "".join(f"            {line}\n" for line in ebs.splitlines())
+    )
+
+
+def _ib2(text: str, name: str = "template.yaml") -> list[tuple[str, str]]:
+    from iblint import check_text
+
+    return [(f.rule_id, f.message) for f in check_text(text, name) if f.rule_id.startswith("IB2")]
+
+
+def test_integral_float_throughput_is_an_integer() -> None:
+    found = _ib2(_recipe("VolumeType: gp2\nThroughput: 250.0"))
+    assert [rule for rule, _ in found] == ["IB201"]
+    assert [rule for rule, _ in _ib2(_recipe("VolumeType: gp3\nThroughput: 2000.0"))] == ["IB202"]
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("1000.5", ["1000.5", "above the maximum"]),
+        ("50.5", ["50.5", "below the minimum"]),
+        (".inf", ["infinite"]),
+        ("-.inf", ["infinite"]),
+    ],
+)
+def test_non_integral_and_infinite_throughput_out_of_range(value: str, words: list[str]) -> None:
+    ((rule, message),) = _ib2(_recipe(f"VolumeType: gp3\nThroughput: {value}"))
+    assert rule == "IB202"
+    for word in words:
+        assert word in message, message
+
+
+def test_in_range_non_integral_throughput_is_not_reported_by_ib202() -> None:
+    assert _ib2(_recipe("VolumeType: gp3\nThroughput: 500.5")) == []
+
+
+@pytest.mark.parametrize("value", ["!Ref Throughput", "!FindInMap [M, k, v]"])
+def test_computed_throughput_on_a_cloudformation_gp2_volume_is_reported(value: str) -> None:
+    ((rule, message),) = _ib2(_recipe(f"VolumeType: gp2\nThroughput: {value}"))
+    assert rule == "IB201" and "computed" in message and "'gp2'" in message
+
+
+def test_computed_throughput_on_gp3_or_a_computed_type_is_not_reported() -> None:
+    assert _ib2(_recipe("VolumeType: gp3\nThroughput: !Ref T")) == []
+    assert _ib2(_recipe("VolumeType: !Ref V\nThroughput: !Ref T")) == []
+
+
+def test_upper_case_gp3_is_named_as_an_invalid_volume_type() -> None:
+    ((rule, message),) = _ib2(_recipe("VolumeType: GP3\nThroughput: 250"))
+    assert rule == "IB201"
+    assert "'GP3' is not a valid volume type" in message and "'gp3'" in message
+
+
+def test_computed_throughput_in_terraform_is_not_reported() -> None:
+    text = (
+        'variable "t" {}\nresource "aws_imagebuilder_image_recipe" "r" {\n  name = "r"\n'
+        '  version = "1.0.0"\n  parent_image = "ami-0123456789abcdef0"\n'
+        '  block_device_mapping {\n    device_name = "/dev/xvda"\n    ebs {\n'
+        '      volume_type = "gp2"\n      throughput = var.t\n    }\n  }\n}\n'
+    )
+    assert _ib2(text, "main.tf") == []
+    assert [r for r, _ in _ib2(text.replace("var.t", "250"), "main.tf")] == ["IB201"]

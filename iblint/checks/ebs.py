@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from iblint.checks.values import (
-    integer_of,
     literal_text,
     mapping_items,
     mappings_in,
     member_alternatives,
+    number_of,
     text_of,
 )
-from iblint.model import Mapping, Problem, Resource, ResourceKind
+from iblint.model import Mapping, Problem, Resource, ResourceKind, SourceFormat, Unknown
 from iblint.registry import CheckContext, rule
 
 
@@ -32,22 +33,39 @@ def ebs_specifications(resource: Resource) -> Iterator[Mapping]:
 
 @rule("IB201", ResourceKind.IMAGE_RECIPE, ResourceKind.CONTAINER_RECIPE)
 def throughput_on_non_gp3(resource: Resource, context: CheckContext) -> Iterator[Problem]:
+    # A CloudFormation intrinsic (other than Fn::If, whose branches are checked one by one)
+    # always yields a value, so a computed throughput is still set; a Terraform expression may
+    # be null, which leaves the argument out, so there it says nothing.
+    computed_is_set = resource.source_format is SourceFormat.CLOUDFORMATION
     for ebs in ebs_specifications(resource):
         for throughput, throughput_span in member_alternatives(ebs, "throughput"):
-            if integer_of(throughput) is None:
+            computed = isinstance(throughput, Unknown)
+            if not (computed and computed_is_set) and number_of(throughput) is None:
                 continue
             volume_types = {
                 volume_type
                 for node, _ in member_alternatives(ebs, "volumeType")
                 if (volume_type := text_of(node)) is not None and volume_type != "gp3"
             }
+            what = (
+                f"throughput (computed by {throughput.what})"
+                if isinstance(throughput, Unknown)
+                else "throughput"
+            )
             for volume_type in sorted(volume_types):
-                yield Problem(
-                    throughput_span,
-                    f"throughput is set on a volume of type '{volume_type}', but only gp3 "
-                    "volumes take a throughput (EC2: 'valid only for gp3 volumes')",
-                    "remove throughput, or set volumeType to 'gp3'",
-                )
+                if volume_type.lower() == "gp3":
+                    message = (
+                        f"{what} is set, but '{volume_type}' is not a valid volume type (volume "
+                        "types are lower case: 'gp3'), and only gp3 volumes take a throughput"
+                    )
+                    fix = "set volumeType to 'gp3' (lower case)"
+                else:
+                    message = (
+                        f"{what} is set on a volume of type '{volume_type}', but only gp3 "
+                        "volumes take a throughput (EC2: 'valid only for gp3 volumes')"
+                    )
+                    fix = "remove throughput, or set volumeType to 'gp3'"
+                yield Problem(throughput_span, message, fix)
 
 
 @rule("IB202", ResourceKind.IMAGE_RECIPE, ResourceKind.CONTAINER_RECIPE)
@@ -56,13 +74,13 @@ def throughput_out_of_range(resource: Resource, context: CheckContext) -> Iterat
     maximum = int(context.options.get("maximum", 1000))
     for ebs in ebs_specifications(resource):
         for throughput, throughput_span in member_alternatives(ebs, "throughput"):
-            value = integer_of(throughput)
+            value = number_of(throughput)
             if value is None or minimum <= value <= maximum:
                 continue
             side = "below the minimum" if value < minimum else "above the maximum"
+            shown = "is infinite" if math.isinf(value) else f"{literal_text(throughput)} MiB/s is"
             yield Problem(
                 throughput_span,
-                f"throughput {literal_text(throughput)} MiB/s is {side}: the allowed range is "
-                f"{minimum}-{maximum} MiB/s",
+                f"throughput {shown} {side}: the allowed range is {minimum}-{maximum} MiB/s",
                 f"set throughput between {minimum} and {maximum} MiB/s",
             )

@@ -23,6 +23,9 @@ def integer_of(node: Node | None) -> int | None:
         return None
     if isinstance(node.value, int):
         return node.value
+    if isinstance(node.value, float):
+        # 250.0 is the integer 250 (YAML and JSON write it either way).
+        return int(node.value) if node.value.is_integer() else None
     text = node.value.strip() if isinstance(node.value, str) else ""
     digits = text.lstrip("-")
     if not (digits.isascii() and digits.isdigit()):
@@ -31,6 +34,17 @@ def integer_of(node: Node | None) -> int | None:
         # int() refuses over 4,300 digits; any such number is out of every range anyway.
         return -_HUGE if text.startswith("-") else _HUGE
     return int(text)
+
+
+def number_of(node: Node | None) -> int | float | None:
+    """The number a literal holds: an integer (integral floats included) or any other float,
+    infinities included; ``None`` for NaN and anything that is not a number."""
+    integer = integer_of(node)
+    if integer is not None:
+        return integer
+    if isinstance(node, Scalar) and isinstance(node.value, float) and node.value == node.value:
+        return node.value
+    return None
 
 
 def literal_text(node: Node | None) -> str:
@@ -61,13 +75,13 @@ def member_alternatives(parent: Mapping, member: str) -> Iterator[tuple[Node | N
     """Each value ``parent[member]`` may take, with the span a finding about it points at.
 
     A present value points at itself. An absent member (or an ``Fn::If`` branch that removes
-    it) is ``None`` and points at the nearest existing node: the member's key if there is one,
-    else the parent's key.
+    it, or a null value, which sets nothing) is ``None`` and points at the nearest existing
+    node: the member's key if there is one, else the parent's key.
     """
     node = parent.get(member)
     absent_anchor = node.anchor if node is not None else parent.anchor
     for alternative in alternatives(node):
-        if alternative is None:
-            yield None, absent_anchor
+        if alternative is None or (isinstance(alternative, Scalar) and alternative.value is None):
+            yield None, alternative.anchor if alternative is not None else absent_anchor
         else:
             yield alternative, alternative.span

@@ -16,14 +16,17 @@ from iblint.loaders.positions import LineTable
 from iblint.model import FILE_START, InputProblem, LoadedFile, Node, Resource, Span
 from iblint.suppressions import find_suppressions
 
-#: Lower-cased words whose presence makes a file we cannot parse worth reporting.
+#: Lower-cased structural markers whose presence makes a file we cannot parse worth reporting:
+#: a CloudFormation type, a Terraform resource type, an Image Builder ARN, or an API member
+#: name. The bare word "imagebuilder" is not one: Helm values and comments use it freely.
 _MARKERS = (
-    "imagebuilder",
+    "aws::imagebuilder::",
+    "aws_imagebuilder_",
+    ":imagebuilder:",
     "parentimage",
     "instancemetadataoptions",
     "instanceprofilename",
     "componentarn",
-    "image_builder",
 )
 _BINARY_SNIFF_BYTES = 8192
 #: Suffixes whose files are parsed as what they are and reported when broken. A file named
@@ -77,6 +80,8 @@ def load_bytes(
         return loaded
     if _suffix(display_path) == ".tf":
         return _load_terraform(data, text, path, loaded)
+    if display_path.lower().endswith(".tf.json"):
+        return _load_terraform_json(text, path, loaded)
     return load_text(text, display_path, loaded)
 
 
@@ -89,17 +94,23 @@ def load_text(text: str, display_path: str, loaded: LoadedFile | None = None) ->
         return loaded
     if suffix == ".tf":
         return _load_terraform(text.encode("utf-8", "surrogatepass"), text, None, loaded)
-    documents, problems = _parse(text, display_path)
+    if display_path.lower().endswith(".tf.json"):
+        return _load_terraform_json(text, None, loaded)
+    documents, problems, is_json = _parse(text, display_path)
     resources: list[Resource] = []
     for document in documents:
         resources.extend(_classify(document))
-    # A file we could not parse is worth a word only if it is plausibly ours: a known
-    # suffix, and Image Builder mentioned (a Helm template or a README is not).
-    plausible = suffix in PARSED_SUFFIXES and _mentions_image_builder(text)
-    if resources or (not documents and plausible):
+    # A file we could not parse, or whose problems (a duplicate key overriding an Image
+    # Builder resource) leave no resource, is worth a word only if it is plausibly ours: a
+    # known suffix, and Image Builder mentioned structurally (a Helm template is not).
+    plausible = (
+        (not documents or problems) and suffix in PARSED_SUFFIXES and _mentions_image_builder(text)
+    )
+    if resources or plausible:
         loaded.resources.extend(resources)
         loaded.input_problems.extend(problems)
-        loaded.suppressions = find_suppressions(text)
+        if not is_json:  # JSON has no comments: "iblint: ignore" there is in a string
+            loaded.suppressions = find_suppressions(text)
     return loaded
 
 
@@ -113,7 +124,28 @@ def _load_terraform(data: bytes, text: str, path: Path | None, loaded: LoadedFil
         loaded.resources.extend(document.resources)
         loaded.input_problems.extend(document.problems)
         loaded.origins.update(document.origins)
-        loaded.suppressions = find_suppressions(text)
+        loaded.suppressions = find_suppressions(text, hcl=True)
+    return loaded
+
+
+def _load_terraform_json(text: str, path: Path | None, loaded: LoadedFile) -> LoadedFile:
+    """Terraform's JSON syntax (``*.tf.json``, CDK for Terraform's output)."""
+    if "aws_imagebuilder_" not in text:
+        return loaded
+    from iblint.loaders.json_nodes import parse_json
+    from iblint.loaders.terraform import is_override_file, module_variables
+    from iblint.loaders.terraform_json import json_resources
+
+    if path is not None and is_override_file(path.name):
+        return loaded  # fragments merged into resources declared elsewhere
+    root, problems = parse_json(text)
+    resources: list[Resource] = []
+    if root is not None:
+        variables = module_variables(path.parent) if path is not None else {}
+        resources = json_resources(root, variables, loaded.origins)
+    if resources or problems:
+        loaded.resources.extend(resources)
+        loaded.input_problems.extend(problems)
     return loaded
 
 
@@ -130,7 +162,14 @@ def _suffix(display_path: str) -> str:
     return os.path.splitext(display_path)[1].lower()
 
 
-def _parse(text: str, display_path: str) -> tuple[list[Node], list[InputProblem]]:
+def parse_problems(text: str, display_path: str) -> list[InputProblem]:
+    """The input problems of ``text`` whatever it holds (for a file that must be a document
+    of a given kind, such as a ``--catalog``)."""
+    return _parse(text, display_path)[1]
+
+
+def _parse(text: str, display_path: str) -> tuple[list[Node], list[InputProblem], bool]:
+    """The documents, the problems, and whether the text was read as JSON."""
     suffix = _suffix(display_path)
     looks_like_json = text.lstrip()[:1] in ("{", "[")
     if suffix == ".json" or looks_like_json:
@@ -138,14 +177,14 @@ def _parse(text: str, display_path: str) -> tuple[list[Node], list[InputProblem]
 
         root, problems = parse_json(text)
         if root is not None:
-            return [root], problems
+            return [root], problems, True
         if suffix == ".json":
-            return [], problems
+            return [], problems, True
         yaml_documents, yaml_problems = _parse_yaml(text)
         if yaml_documents:
-            return yaml_documents, yaml_problems
-        return [], problems
-    return _parse_yaml(text)
+            return yaml_documents, yaml_problems, False
+        return [], problems, False
+    return (*_parse_yaml(text), False)
 
 
 def _parse_yaml(text: str) -> tuple[list[Node], list[InputProblem]]:

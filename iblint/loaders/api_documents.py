@@ -29,7 +29,6 @@ _CONTAINER_ONLY_MEMBERS = (
     "dockerfileTemplateUri",
     "instanceConfiguration",
 )
-_RECIPE_MEMBERS = ("name", "semanticVersion", "components", "version", "blockDeviceMappings")
 
 
 def document_resources(root: Node) -> list[Resource]:
@@ -92,14 +91,18 @@ def _is_component(body: Mapping) -> bool:
 
 
 def _request_kind(root: Mapping) -> ResourceKind | None:
+    """The kind of a request body, from the members its API operation requires: a recipe
+    request has ``parentImage`` and ``semanticVersion`` (``version`` is the response member),
+    an infrastructure configuration request ``instanceProfileName`` and ``name`` (create) or
+    ``infrastructureConfigurationArn`` (update)."""
     members = root.entries
-    if "parentImage" in members:
+    if "parentImage" in members and "semanticVersion" in members:
         if any(member in members for member in _CONTAINER_ONLY_MEMBERS):
             return ResourceKind.CONTAINER_RECIPE
-        if any(member in members for member in _RECIPE_MEMBERS):
-            return ResourceKind.IMAGE_RECIPE
-        return None
-    if "instanceProfileName" in members:
+        return ResourceKind.IMAGE_RECIPE
+    if "instanceProfileName" in members and (
+        "name" in members or "infrastructureConfigurationArn" in members
+    ):
         return ResourceKind.INFRASTRUCTURE_CONFIGURATION
     if (
         "platform" in members

@@ -69,17 +69,46 @@ def template_resources(root: Mapping) -> list[Resource]:
         if kind is None:
             continue
         assert isinstance(declaration, Mapping)
-        properties = declaration.get("Properties")
-        if properties is None:
-            body = Mapping({}, declaration.span, declaration.key_span)
-        elif isinstance(properties, Mapping) and not _intrinsic_name(properties):
-            body = _translate_properties(properties)
-        else:
-            continue  # Properties computed by an intrinsic: nothing can be known.
-        found.append(
-            Resource(kind, logical_id, body, SourceFormat.CLOUDFORMATION, declaration.anchor)
-        )
+        for body in _bodies(declaration):
+            found.append(
+                Resource(kind, logical_id, body, SourceFormat.CLOUDFORMATION, declaration.anchor)
+            )
     return found
+
+
+def _bodies(declaration: Mapping) -> list[Mapping]:
+    """The property sets a declaration may deploy with: one, or one per literal branch of an
+    ``Fn::If`` around the whole ``Properties``; none when an intrinsic computes them."""
+    properties = declaration.get("Properties")
+    if properties is None:
+        return [Mapping({}, declaration.span, declaration.key_span)]
+    if _is_absent(properties):  # null or AWS::NoValue: no properties, said at the key
+        return [Mapping({}, properties.span, properties.key_span)]
+    if not isinstance(properties, Mapping):
+        return []
+    intrinsic = _intrinsic_name(properties)
+    if intrinsic is None:
+        return [_translate_properties(properties)]
+    if intrinsic != "Fn::If":
+        return []  # Properties computed by an intrinsic: nothing can be known.
+    arguments = properties.entries["Fn::If"]
+    if not isinstance(arguments, Sequence) or len(arguments.items) != 3:
+        return []
+    bodies = []
+    for branch in arguments.items[1:]:
+        if _is_absent(branch):
+            bodies.append(Mapping({}, properties.span, properties.key_span))
+        elif isinstance(branch, Mapping) and _intrinsic_name(branch) is None:
+            body = _translate_properties(branch)
+            # A branch stands where Properties stands: findings about it point at that key.
+            body.key_span = properties.key_span
+            bodies.append(body)
+    return bodies
+
+
+def _is_absent(node: Node | None) -> bool:
+    """Whether a property value leaves the property out: missing, null or ``AWS::NoValue``."""
+    return node is None or (isinstance(node, Scalar) and node.value is None) or _is_no_value(node)
 
 
 def _translate_properties(properties: Mapping) -> Mapping:
@@ -88,6 +117,11 @@ def _translate_properties(properties: Mapping) -> Mapping:
         api_name = _RENAMED.get(name) or _api_name(name)
         entries[api_name] = _translate(value, free_form=name in _FREE_FORM_MAPS)
     return Mapping(entries, properties.span, properties.key_span)
+
+
+def _removed(node: Node) -> Choice:
+    """A property ``!Ref AWS::NoValue`` removes: absent, anchored on its key."""
+    return Choice([None], node.span, node.key_span)
 
 
 def _api_name(name: str) -> str:
@@ -104,6 +138,8 @@ def _intrinsic_name(node: Mapping) -> str | None:
 
 
 def _translate(node: Node, free_form: bool = False) -> Node:
+    if _is_no_value(node):
+        return _removed(node)
     if isinstance(node, Mapping):
         intrinsic = _intrinsic_name(node)
         if intrinsic == "Fn::If":
@@ -117,7 +153,9 @@ def _translate(node: Node, free_form: bool = False) -> Node:
         return Mapping(entries, node.span, node.key_span)
     if isinstance(node, Sequence):
         return Sequence(
-            [_translate(item, free_form) for item in node.items], node.span, node.key_span
+            [_translate(item, free_form) for item in node.items if not _is_no_value(item)],
+            node.span,
+            node.key_span,
         )
     if (
         isinstance(node, Scalar)

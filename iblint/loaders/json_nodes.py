@@ -163,7 +163,7 @@ class _Parser:
                 InputProblem(
                     "duplicate-key",
                     key_span,
-                    f"duplicate key '{key}' (first at line {first.start_line}); only the last "
+                    f"duplicate key '{key}' (first at {first.start_line}:{first.start_col}); only the last "
                     "value is used, so the earlier one is silently ignored",
                     "remove one of the two keys, keeping the value you mean",
                 )
@@ -182,6 +182,8 @@ class _Parser:
         except ValueError as error:
             position = getattr(error, "pos", index)
             message = getattr(error, "msg", "invalid string").removesuffix(" at")
+            # "Unterminated string starting at": the position says where it starts.
+            message = message.removesuffix(" starting")
             raise _SyntaxError(position, message[0].lower() + message[1:]) from None
         return value, end
 

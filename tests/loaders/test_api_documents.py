@@ -96,6 +96,20 @@ def test_parent_image_alone_is_not_enough_for_a_recipe() -> None:
     assert classify({"parentImage": "ami-0123456789abcdef0"}) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ('{"instanceProfileName": "ci-runner", "instanceType": "m6i.large"}', "runner.json"),
+        ("name: app\nversion: 1.2.0\nparentImage: node:20-alpine\n", "app.yaml"),
+        ('{"name": "r", "parentImage": "ami-1", "components": []}', "r.json"),
+        ('{"parentImage": "nginx", "containerType": "DOCKER", "name": "c"}', "c.json"),
+    ],
+    ids=["infra-without-name", "recipe-with-version", "recipe-without-version", "container"],
+)
+def test_requests_need_the_members_the_api_requires(text: str, name: str) -> None:
+    assert classify(text, name) == []
+
+
 # --- responses (aws imagebuilder get-* / list-*) ---------------------------------------------------
 
 

@@ -173,7 +173,7 @@ def test_intrinsic_for_a_whole_nested_property_is_unknown() -> None:
 def test_properties_computed_by_an_intrinsic_skip_the_resource() -> None:
     text = (
         "Resources:\n  R:\n    Type: AWS::ImageBuilder::InfrastructureConfiguration\n"
-        "    Properties: !If [C, {Name: a}, {Name: b}]\n"
+        "    Properties: !FindInMap [Settings, Infra, Properties]\n"
     )
     assert resources(text) == []
 
@@ -321,3 +321,93 @@ def test_cdk_style_json_template() -> None:
     body = only(text.replace("\n", "\n"))
     assert isinstance(body.get("parentImage"), Unknown)
     assert isinstance(get(body, "components", 0, "componentArn"), Unknown)
+
+
+def test_a_duplicate_that_overrides_the_image_builder_resource_is_still_reported() -> None:
+    text = (
+        "Resources:\n"
+        "  Infra:\n"
+        "    Type: AWS::ImageBuilder::InfrastructureConfiguration\n"
+        "    Properties:\n"
+        "      InstanceProfileName: p\n"
+        "  Infra:\n"
+        "    Type: AWS::S3::Bucket\n"
+    )
+    loaded = load_text(text, "template.yaml")
+    assert loaded.resources == []
+    assert [(p.kind, p.span[:2]) for p in loaded.input_problems] == [("duplicate-key", (6, 3))]
+    as_json = (
+        '{"Resources": {"Infra": {"Type": "AWS::ImageBuilder::InfrastructureConfiguration"},'
+        ' "Infra": {"Type": "AWS::S3::Bucket"}}}'
+    )
+    assert [p.kind for p in load_text(as_json, "t.json").input_problems] == ["duplicate-key"]
+
+
+def findings(text: str, name: str = "template.yaml") -> list[tuple[str, int, int, str]]:
+    return [(f.rule_id, *f.span[:2], f.message) for f in check_text(text, name)]
+
+
+INFRA_HEAD = "Resources:\n  Infra:\n    Type: AWS::ImageBuilder::InfrastructureConfiguration\n"
+
+
+@pytest.mark.parametrize(
+    "properties",
+    [
+        "    Properties: !If\n      - Strict\n      - {Name: a, InstanceProfileName: p,"
+        " InstanceMetadataOptions: {HttpTokens: required}}\n"
+        "      - {Name: b, InstanceProfileName: p, InstanceMetadataOptions: {HttpTokens: optional}}\n",
+        "    Properties:\n      Fn::If:\n        - Strict\n"
+        "        - {Name: a, InstanceProfileName: p, InstanceMetadataOptions: {HttpTokens: required}}\n"
+        "        - {Name: b, InstanceProfileName: p, InstanceMetadataOptions: {HttpTokens: optional}}\n",
+    ],
+    ids=["short", "long"],
+)
+def test_properties_chosen_by_fn_if_are_checked_branch_by_branch(properties: str) -> None:
+    result = findings(INFRA_HEAD + properties)
+    assert [(rule, line) for rule, line, _, _ in result] == [("IB101", properties.count("\n") + 3)]
+    assert "'optional'" in result[0][3]
+
+
+def test_properties_removed_by_a_no_value_branch_are_absent() -> None:
+    text = INFRA_HEAD + "    Properties: !If [Cond, !Ref AWS::NoValue, {Name: a}]\n"
+    result = findings(text)
+    assert [(rule, line, col) for rule, line, col, _ in result] == [("IB101", 4, 5)]
+
+
+def test_a_direct_no_value_is_absent() -> None:
+    text = INFRA_HEAD + (
+        "    Properties:\n      Name: a\n      InstanceMetadataOptions: !Ref AWS::NoValue\n"
+    )
+    assert [(rule, line, col) for rule, line, col, message in findings(text)] == [("IB101", 6, 7)]
+    assert "is not set" in findings(text)[0][3]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (INFRA_HEAD + "    Properties:\n", [("IB101", 4, 5)]),
+        (
+            INFRA_HEAD + "    Properties:\n      Name: a\n      InstanceMetadataOptions:\n",
+            [("IB101", 6, 7)],
+        ),
+        (
+            INFRA_HEAD + "    Properties:\n      InstanceMetadataOptions:\n        HttpTokens: ~\n",
+            [("IB101", 6, 9)],
+        ),
+    ],
+    ids=["properties", "options", "tokens"],
+)
+def test_null_values_are_absent(text: str, expected: list[tuple[str, int, int]]) -> None:
+    result = findings(text)
+    assert [(rule, line, col) for rule, line, col, _ in result] == expected
+    assert all("not set" in message for *_, message in result)
+
+
+def test_json_null_properties_are_absent() -> None:
+    text = (
+        '{"Resources": {"Infra": {"Type": "AWS::ImageBuilder::InfrastructureConfiguration",'
+        ' "Properties": {"Name": "a", "InstanceMetadataOptions": null}}}}'
+    )
+    result = findings(text, "t.json")
+    assert [(rule, col) for rule, _, col, _ in result] == [("IB101", 112)]
+    assert "not set" in result[0][3]

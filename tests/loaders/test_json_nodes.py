@@ -152,7 +152,7 @@ def test_duplicate_key_reports_the_second_key_and_the_last_value_wins() -> None:
     root, problems = parse_json('{\n  "a": 1,\n  "b": 2,\n  "a": {"c": 3}\n}')
     assert root is not None
     assert [(p.kind, p.span) for p in problems] == [("duplicate-key", Span(4, 3, 4, 6))]
-    assert "'a'" in problems[0].message and "line 2" in problems[0].message
+    assert "'a'" in problems[0].message and "first at 2:3" in problems[0].message
     assert plain(root) == {"b": 2, "a": {"c": 3}}
     assert at(root, "a").key_span == Span(4, 3, 4, 6)
 
@@ -251,3 +251,13 @@ def test_integers_longer_than_python_converts_do_not_crash() -> None:
 
 def test_huge_exponents_are_infinite_floats() -> None:
     assert plain(parse_ok('{"a": 1e400, "b": -1e400}')) == {"a": float("inf"), "b": float("-inf")}
+
+
+def test_unterminated_string_message_is_whole() -> None:
+    problem = parse_problem('{"a": "abc')
+    assert problem.message == "invalid JSON: unterminated string"
+
+
+def test_duplicate_key_message_gives_line_and_column_of_the_first() -> None:
+    _, problems = parse_json('{"name": "a", "x": 1, "name": "b"}')
+    assert "(first at 1:2)" in problems[0].message

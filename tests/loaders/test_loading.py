@@ -53,7 +53,7 @@ def test_utf16_file_with_byte_order_mark(encoding: str) -> None:
 
 
 def test_binary_file_is_skipped_without_a_word() -> None:
-    data = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR imagebuilder parentImage"
+    data = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR aws_imagebuilder_ parentImage"
     loaded = load_bytes(data, "picture.json")
     assert loaded.resources == [] and loaded.input_problems == []
 
@@ -72,7 +72,7 @@ def test_invalid_utf8_is_silent_when_the_file_is_not_image_builder() -> None:
 
 
 def test_latin1_column_counts_characters_before_the_bad_byte() -> None:
-    data = 'x: "é"\n# imagebuilder\ny: "\u00e9'.encode()[:-2] + b"\xff\n"
+    data = 'x: "é"\n# parentImage\ny: "\u00e9'.encode()[:-2] + b"\xff\n"
     assert problems(data, "f.yaml") == [("unreadable", 3, 5)]
 
 
@@ -139,11 +139,58 @@ def test_every_document_of_a_multi_document_stream_is_classified() -> None:
 
 def test_suppressions_are_read_only_for_image_builder_documents() -> None:
     assert load_text("a: 1  # iblint: ignore\n", "x.yaml").suppressions == {}
-    text = "instanceProfileName: p  # iblint: ignore IB101\n"
-    assert load_text(text, "x.yaml").suppressions == {1: frozenset({"IB101"})}
+    text = "name: n\ninstanceProfileName: p  # iblint: ignore IB101\n"
+    assert load_text(text, "x.yaml").suppressions == {2: frozenset({"IB101"})}
 
 
 @pytest.mark.parametrize("newline", [b"\n", b"\r\n", b"\r"])
 def test_invalid_utf8_position_after_any_line_ending(newline: bytes) -> None:
-    data = b"# imagebuilder" + newline + b"a: \x80" + newline
+    data = b"# parentImage" + newline + b"a: \x80" + newline
     assert problems(data, "f.yaml") == [("unreadable", 2, 4)]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("metadata:\n  name: {{ .Release.Name }}-imagebuilder\n", "templates/deploy.yaml"),
+        ('{\n  // imagebuilder stacks\n  "compilerOptions": {}\n}\n', "tsconfig.json"),
+        ("image_builder: [\n", "values.yaml"),
+    ],
+)
+def test_a_bare_image_builder_word_does_not_make_a_broken_file_ours(text: str, name: str) -> None:
+    assert load_text(text, name).input_problems == []
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "Type: AWS::ImageBuilder::ImageRecipe",
+        "resource aws_imagebuilder_image_recipe",
+        "arn:aws:imagebuilder:us-east-1:123456789012:component/x/1.0.0",
+        "parentImage: ami-1",
+        "InstanceMetadataOptions:",
+        "instanceProfileName: p",
+        "componentArn: x",
+    ],
+)
+def test_structural_markers_make_a_broken_file_ours(marker: str) -> None:
+    loaded = load_text(f"# {marker}\nbad: [\n", "f.yaml")
+    assert [p.kind for p in loaded.input_problems] == ["invalid-syntax"]
+
+
+@pytest.mark.parametrize(
+    ("line", "suppressed"),
+    [
+        ('  http_tokens = "optional" # iblint: ignore IB101', True),
+        ('  http_tokens = "optional" // iblint: ignore IB101', True),
+        ('  http_tokens = "optional" /* iblint: ignore IB101 */', True),
+        ('  description = "see # iblint: ignore IB101"', False),
+        ('  description = "a \\" // iblint: ignore IB101"', False),
+        ('  description = "it\'s" # iblint: ignore IB101', True),
+    ],
+)
+def test_terraform_suppressions_must_be_real_comments(line: str, suppressed: bool) -> None:
+    from iblint.suppressions import find_suppressions
+
+    expected = {1: frozenset({"IB101"})} if suppressed else {}
+    assert find_suppressions(line, hcl=True) == expected

@@ -47,8 +47,13 @@ def _message(arn: ImageBuilderArn, builds: list[CatalogEntry]) -> str:
             f"new recipes cannot use it{reason}"
         )
     labels = ", ".join(f"{build.label} ({build.status})" for build in builds)
+    unusable = (
+        "deprecated"
+        if all(build.status == "DEPRECATED" for build in builds)
+        else "deprecated or disabled"
+    )
     return (
-        f"component {arn.name} {arn.version} matches only deprecated or disabled builds in the "
+        f"component {arn.name} {arn.version} matches only {unusable} builds in the "
         f"catalog, {labels}: new recipes cannot use them{reason}"
     )
 

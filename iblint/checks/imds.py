@@ -12,8 +12,8 @@ _FIX = "set instanceMetadataOptions.httpTokens to 'required'"
 #: What an unset httpTokens means (imagebuilder-facts.md §4): the EC2 launch default, which is
 #: 'optional' unless the parent AMI (ImdsSupport v2.0) or the account default requires IMDSv2.
 _UNSET = (
-    "falls back to the EC2 launch default, which is 'optional' unless the parent AMI or the "
-    "account's IMDS default requires IMDSv2: build and test instances may accept IMDSv1"
+    "falls back to the EC2 launch default ('optional' unless the parent AMI or the account "
+    "requires IMDSv2): build and test instances may accept IMDSv1"
 )
 
 

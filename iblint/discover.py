@@ -53,16 +53,23 @@ def discover(paths: list[str], root: Path | None = None) -> Iterator[tuple[Path,
     """(path, display path) for each file to check, each once, in a stable order.
 
     Relative paths are relative to ``root`` (the working directory by default), and so are the
-    display paths of files inside it.
+    display paths of files inside it. ``..`` and ``.`` segments are folded, so a file named
+    twice is checked once. A directory the walk cannot read is yielded too: loading it
+    reports it (IB006) rather than passing it over in silence.
     """
     root = root or Path.cwd()
     seen: set[Path] = set()
     for given in paths:
         path = Path(given)
-        absolute = path if path.is_absolute() else root / path
-        if not absolute.exists() and not absolute.is_symlink():
+        absolute = Path(os.path.normpath(path if path.is_absolute() else root / path))
+        try:
+            exists = absolute.exists() or absolute.is_symlink()
+            is_directory = absolute.is_dir()
+        except OSError as error:  # e.g. inside a directory we may not enter
+            raise MissingPathError(f"{given} ({error.strerror or error})") from None
+        if not exists:
             raise MissingPathError(given)
-        if absolute.is_dir():
+        if is_directory:
             for file in _walk(absolute):
                 if file not in seen:
                     seen.add(file)
@@ -73,7 +80,15 @@ def discover(paths: list[str], root: Path | None = None) -> Iterator[tuple[Path,
 
 
 def _walk(directory: Path) -> Iterator[Path]:
-    for current, directories, files in os.walk(directory):
+    unreadable: list[Path] = []
+
+    def note(error: OSError) -> None:
+        if error.filename:
+            unreadable.append(Path(error.filename))
+
+    for current, directories, files in os.walk(directory, onerror=note):
+        yield from unreadable
+        unreadable.clear()
         directories[:] = sorted(
             name
             for name in directories
@@ -81,5 +96,10 @@ def _walk(directory: Path) -> Iterator[Path]:
             and not os.path.exists(os.path.join(current, name, "pyvenv.cfg"))
         )
         for name in sorted(files):
-            if os.path.splitext(name)[1].lower() in SUFFIXES:
-                yield Path(current) / name
+            if os.path.splitext(name)[1].lower() not in SUFFIXES:
+                continue
+            file = Path(current) / name
+            if file.is_symlink() and not file.exists():
+                continue  # a dangling link names no file to check
+            yield file
+    yield from unreadable

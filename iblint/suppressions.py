@@ -15,8 +15,14 @@ from iblint.model import Finding
 #: Lines end as a reader counts them (finding positions do the same); ``str.splitlines`` would
 #: also break at form feeds and Unicode separators and shift every later line number.
 _LINE_BREAK = re.compile(r"\r\n?|\n")
+#: ``iblint: ignore`` alone (every rule), or followed by rule IDs or prefixes and then, if
+#: wanted, a reason: ``# iblint: ignore IB101, IB2 legacy AMI``. Anything else after
+#: ``ignore`` (``ignored``, ``ignore because``, ``ignore W202``, ``ignore IB1011``) is not a
+#: suppression: a typo must not silence every rule on the line.
 _SUPPRESSION = re.compile(
-    r"iblint:\s*ignore(?:[ \t]*[=:]?[ \t]*(?P<ids>IB[0-9]{0,3}(?:[ \t]*,[ \t]*IB[0-9]{0,3})*))?",
+    r"iblint:[ \t]*ignore"
+    r"(?:[ \t]*(?:\*/)?[ \t]*$"
+    r"|[ \t]*[=:]?[ \t]*(?P<ids>IB[0-9]{1,3}(?:[ \t]*,[ \t]*IB[0-9]{1,3})*)(?=[ \t]|\*/|$))",
     re.IGNORECASE,
 )
 #: What may come right before a YAML single-quoted scalar; elsewhere ``'`` is an apostrophe.

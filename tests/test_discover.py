@@ -88,7 +88,11 @@ def test_symlink_loops_and_broken_links_do_not_hang_or_crash(tmp_path: Path) -> 
     assert "real/infra.json" in found
     report = check_paths(["."], Config(), root=tmp_path)
     assert ("IB101", "real/infra.json") in {(f.rule_id, f.path) for f in report.findings}
-    assert ("IB006", "dangling.yaml") in {(f.rule_id, f.path) for f in report.findings}
+    # Found by the walk, a dangling link names no file; named on the command line, it is
+    # reported (the user asked for that file).
+    assert "dangling.yaml" not in {f.path for f in report.findings}
+    named = check_paths(["dangling.yaml"], Config(), root=tmp_path)
+    assert [(f.rule_id, f.path) for f in named.findings] == [("IB006", "dangling.yaml")]
 
 
 def test_skipped_directory_names_are_skipped_only_when_walking(tmp_path: Path) -> None:
@@ -96,3 +100,32 @@ def test_skipped_directory_names_are_skipped_only_when_walking(tmp_path: Path) -
     (tmp_path / "node_modules" / "infra.json").write_text(API_INFRA_BAD)
     assert names(["."], tmp_path) == []
     assert names(["node_modules"], tmp_path) == ["node_modules/infra.json"]
+
+
+def test_dot_segments_are_folded_and_a_file_is_checked_once(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "t.yaml").write_text("x: 1")
+    assert names(["a/../b/t.yaml", "b/t.yaml", "./b/./t.yaml"], tmp_path) == ["b/t.yaml"]
+
+
+def test_dangling_links_are_passed_over(tmp_path: Path) -> None:
+    (tmp_path / "package.json").symlink_to(tmp_path / "gone" / "package.json")
+    (tmp_path / "t.yaml").write_text("x: 1")
+    assert names(["."], tmp_path) == ["t.yaml"]
+
+
+def test_directories_the_walk_cannot_enter_are_handed_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "t.yaml").write_text("x: 1")
+    real_scandir = os.scandir
+
+    def scandir(path: object) -> object:
+        if str(path).endswith("secret"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert names(["."], tmp_path) == ["t.yaml", "secret"]

@@ -158,3 +158,39 @@ def test_computed_throughput_in_terraform_is_not_reported() -> None:
     )
     assert _ib2(text, "main.tf") == []
     assert [r for r, _ in _ib2(text.replace("var.t", "250"), "main.tf")] == ["IB201"]
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "# iblint: ignore W202 typo",
+        "# iblint: ignore IB",
+        "# iblint: ignore imdsv1-allowed",
+        "# iblint: ignore because legacy AMI",
+        "# iblint: ignored",
+        "# iblint: ignore-next-line",
+        "# iblint: ignore IB1011",
+    ],
+)
+def test_a_malformed_suppression_suppresses_nothing(comment: str) -> None:
+    from iblint import check_text
+
+    text = (
+        "name: infra\ninstanceProfileName: builder\n"
+        f"instanceMetadataOptions: {{httpTokens: optional}}  {comment}\n"
+    )
+    assert [f.rule_id for f in check_text(text, "infra.yaml")] == ["IB101"]
+
+
+@pytest.mark.parametrize(
+    "comment",
+    ["# iblint: ignore", "# iblint: ignore IB101", "# iblint: ignore IB1, IB2 legacy AMI"],
+)
+def test_a_well_formed_suppression_suppresses(comment: str) -> None:
+    from iblint import check_text
+
+    text = (
+        "name: infra\ninstanceProfileName: builder\n"
+        f"instanceMetadataOptions: {{httpTokens: optional}}  {comment}\n"
+    )
+    assert check_text(text, "infra.yaml") == []

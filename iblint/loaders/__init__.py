@@ -28,6 +28,26 @@ _MARKERS = (
     "instanceprofilename",
     "componentarn",
 )
+#: Every document the classifiers accept holds one of these (lower-cased) words: a
+#: CloudFormation type, a plan's resource type, an ARN, or an API member that identifies a
+#: request, a response or a catalog. A YAML or JSON file holding none is not parsed at all
+#: (a large Kubernetes manifest costs nothing).
+_CLASSIFYING_WORDS = (
+    "aws::imagebuilder::",
+    "aws_imagebuilder_",
+    ":imagebuilder:",
+    "parentimage",
+    "instanceprofilename",
+    "instancemetadataoptions",
+    "componentarn",
+    "imagerecipe",
+    "containerrecipe",
+    "infrastructureconfiguration",
+    "componentsummarylist",
+    "componentversionlist",
+    "component",
+    "semanticversion",
+)
 _BINARY_SNIFF_BYTES = 8192
 #: Suffixes whose files are parsed as what they are and reported when broken. A file named
 #: explicitly with another suffix is still read, but skipped quietly if it does not parse.
@@ -39,6 +59,8 @@ SKIPPED_SUFFIXES = frozenset({".tfvars"})
 def load_path(path: Path, display_path: str, max_bytes: int = MAX_FILE_BYTES) -> LoadedFile:
     """Reads and loads one file; never raises for anything about the file itself."""
     loaded = LoadedFile(display_path)
+    if path.is_dir():  # a directory the walk could not read
+        return _unlisted_directory(path, loaded)
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -58,6 +80,21 @@ def load_path(path: Path, display_path: str, max_bytes: int = MAX_FILE_BYTES) ->
         )
         return loaded
     return load_bytes(data, display_path, loaded, max_bytes, path)
+
+
+def _unlisted_directory(path: Path, loaded: LoadedFile) -> LoadedFile:
+    try:
+        os.listdir(path)
+    except OSError as error:
+        loaded.input_problems.append(
+            InputProblem(
+                "unreadable",
+                FILE_START,
+                f"cannot list the directory: {error.strerror or error}; nothing in it was checked",
+                "check the directory's permissions",
+            )
+        )
+    return loaded
 
 
 def load_bytes(
@@ -96,6 +133,9 @@ def load_text(text: str, display_path: str, loaded: LoadedFile | None = None) ->
         return _load_terraform(text.encode("utf-8", "surrogatepass"), text, None, loaded)
     if display_path.lower().endswith(".tf.json"):
         return _load_terraform_json(text, None, loaded)
+    lowered = text.lower()
+    if not any(trigger in lowered for trigger in _CLASSIFYING_WORDS):
+        return loaded  # nothing here can make it an Image Builder document: skip the parse
     documents, problems, is_json = _parse(text, display_path)
     resources: list[Resource] = []
     for document in documents:

@@ -9,11 +9,13 @@ The library API::
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
 
     from iblint.config import Config
@@ -21,13 +23,19 @@ if TYPE_CHECKING:
     from iblint.model import Finding
 
 
-def check_paths(paths: list[str], config: Config | None = None, root: Path | None = None) -> Report:
-    """Checks files and directories; paths in findings are relative to ``root`` (the cwd)."""
+def check_paths(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    config: Config | None = None,
+    root: Path | None = None,
+) -> Report:
+    """Checks files and directories (one path or several); paths in findings are relative to
+    ``root`` (the cwd)."""
     from iblint.config import Config
     from iblint.discover import discover
     from iblint.engine import check_files
 
-    return check_files(discover(paths, root), config or Config())
+    given = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+    return check_files(discover([os.fspath(path) for path in given], root), config or Config())
 
 
 def check_text(text: str, name: str = "input.yaml", config: Config | None = None) -> list[Finding]:

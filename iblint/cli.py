@@ -27,7 +27,7 @@ def _parse_option(text: str) -> tuple[str, str, Any]:
     """``IB202.maximum=2000`` to ("IB202", "maximum", 2000)."""
     target, separator, raw = text.partition("=")
     rule_id, dot, name = target.partition(".")
-    if not separator or not dot or not rule_id or not name:
+    if not separator or not dot or not rule_id.strip() or not name.strip():
         raise click.BadParameter(f"{text!r} is not RULE.NAME=VALUE, e.g. IB202.maximum=2000")
     value: Any = raw
     if raw.strip().lower() in ("true", "false"):
@@ -62,7 +62,9 @@ def cli() -> None:
 @click.option(
     "--select",
     multiple=True,
-    help="Only these rules: IDs or prefixes (IB101, IB2), comma-separated or repeated.",
+    help="Only these rules: IDs or prefixes (IB101, IB2), comma-separated or repeated. "
+    "IB001, IB003, IB004, IB005 and IB006 (a file that could not be checked) stay on unless "
+    "named in --ignore.",
 )
 @click.option(
     "--ignore",
@@ -100,7 +102,7 @@ def cli() -> None:
 @click.option(
     "--color/--no-color",
     default=None,
-    help="Colour text output (default: on a terminal, unless NO_COLOR is set).",
+    help="Colour text output (default: on a terminal, unless NO_COLOR is set or TERM is dumb).",
 )
 def check(
     paths: tuple[str, ...],
@@ -119,17 +121,20 @@ def check(
     """Check Image Builder definitions in PATHS (default: the current directory)."""
     from iblint.config import (
         ConfigError,
+        check_options,
         config_from_mapping,
         find_config_file,
         load_config,
         parse_severity,
+        rule_id_of,
         rule_prefixes,
     )
     from iblint.discover import MissingPathError, discover
     from iblint.engine import CatalogError, check_files
-    from iblint.registry import all_rule_ids
     from iblint.reporters import ReportContext, get_reporter
 
+    if config_path is not None and no_config:
+        raise click.UsageError("--config and --no-config cannot be used together")
     try:
         if config_path is not None:
             config = load_config(config_path)
@@ -142,21 +147,19 @@ def check(
         if ignore:
             config.ignore = rule_prefixes(_split_ids(ignore), "--ignore")
         for text in severities:
-            rule_id, separator, level = text.partition("=")
+            key, separator, level = text.partition("=")
             if not separator:
                 raise ConfigError(f"--severity {text!r} is not RULE=LEVEL, e.g. IB401=warning")
-            config.severity[rule_id.strip().upper()] = parse_severity(
-                level.strip(), f"--severity {rule_id}"
-            )
+            rule_id = rule_id_of(key, f"--severity {text!r}")
+            config.severity[rule_id] = parse_severity(level, f"--severity {rule_id}")
+        cli_options: dict[str, dict[str, Any]] = {}
         for text in rule_options:
             rule_id, name, value = _parse_option(text)
-            config.options.setdefault(rule_id, {})[name] = value
+            cli_options.setdefault(rule_id, {})[name] = value
+        check_options(cli_options, "--option", base=config.options)
+        for rule_id, values in cli_options.items():
+            config.options.setdefault(rule_id, {}).update(values)
         config.catalogs.extend(catalog)
-        known = all_rule_ids()
-        for rule_id in [*config.severity, *config.options]:
-            if rule_id not in known:
-                raise ConfigError(f"unknown rule {rule_id} (see `iblint rules`)")
-        _check_options(config.options)
         files = list(discover(list(paths) or ["."]))
         report = check_files(files, config)
     except MissingPathError as error:
@@ -169,76 +172,60 @@ def check(
             output_stream = output.open("w", encoding="utf-8")
         except OSError as error:
             raise click.FileError(str(output), error.strerror or str(error)) from None
-        with output_stream:
-            reporter(report.findings, ReportContext(report.files_checked), output_stream)
-    else:
-        stdout = sys.stdout
-        use_color = _use_color(stdout) if color is None else color
-        reporter(
-            report.findings,
-            ReportContext(report.files_checked, use_color and output_format == "text"),
-            stdout,
-        )
+    try:
+        if output is not None:
+            with output_stream:
+                reporter(
+                    report.findings,
+                    ReportContext(report.files_checked, severities=config.severity),
+                    output_stream,
+                )
+        else:
+            stdout = sys.stdout
+            use_color = _use_color(stdout) if color is None else color
+            reporter(
+                report.findings,
+                ReportContext(
+                    report.files_checked,
+                    use_color and output_format == "text",
+                    severities=config.severity,
+                ),
+                stdout,
+            )
+            stdout.flush()  # a full disk or a closed pipe shows here, not at exit
+    except BrokenPipeError:
+        # The reader went away (`iblint check | head`): its business, not an error of ours.
+        # The exit code still says whether there were findings.
+        _discard_stdout()
+    except OSError as error:
+        if output is None:
+            _discard_stdout()  # else the flush at exit fails again, noisily
+        where = "standard output" if output is None else str(output)
+        raise click.ClickException(
+            f"cannot write the report to {where}: {error.strerror or error}"
+        ) from None
     if report.findings and not exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
 
 
-def _check_options(options: dict[str, dict[str, Any]]) -> None:
-    """Every option must be one its rule's spec declares, with a value of the default's type.
-
-    Raises :class:`~iblint.config.ConfigError` (a usage error) rather than letting a check fail
-    on ``int("lots")`` in the middle of a run.
-    """
-    from iblint.config import ConfigError
-    from iblint.specs import rule_index
-
-    index = rule_index()
-    for rule_id, values in options.items():
-        declared = index[rule_id].options if rule_id in index else {}
-        for name, value in values.items():
-            if name not in declared:
-                takes = (
-                    f"its options are {', '.join(sorted(declared))}"
-                    if declared
-                    else "it takes no options"
-                )
-                raise ConfigError(f"{rule_id} has no option {name!r}; {takes}")
-            default = declared[name]
-            expected = type(default)
-            if expected is float and isinstance(value, int) and not isinstance(value, bool):
-                continue
-            if default is not None and not (
-                isinstance(value, expected) and isinstance(value, bool) == isinstance(default, bool)
-            ):
-                raise ConfigError(
-                    f"option {rule_id}.{name} must be {_type_name(default)} "
-                    f"(default {default!r}), not {value!r}"
-                )
-        merged = {**declared, **values}
-        low, high = merged.get("minimum"), merged.get("maximum")
-        if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
-            raise ConfigError(
-                f"option {rule_id}.minimum ({low}) is greater than {rule_id}.maximum ({high})"
-            )
-
-
-def _type_name(value: object) -> str:
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return f"a {type(value).__name__}"
+def _discard_stdout() -> None:
+    """Points standard output at the null device, so that what is still buffered for a stream
+    that failed goes nowhere instead of failing again when Python flushes it at exit."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (a test harness's buffer): nothing is flushed at exit
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, descriptor)
+    finally:
+        os.close(null)
 
 
 def _use_color(stream: TextIO) -> bool:
-    if os.environ.get("NO_COLOR"):
+    """Colour by default only on a terminal that can show it, and not when NO_COLOR is set."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     return stream.isatty()
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from iblint.spec_model import Example, RuleSpec
 
-DOCS_URL = "https://github.com/iblint/iblint/blob/main/rules"
 
-
-def rule_url(rule_id: str | None) -> str:
-    return f"{DOCS_URL}/{rule_id}.yaml" if rule_id else DOCS_URL.rsplit("/blob/", 1)[0]
+def public_references(spec: RuleSpec) -> list[str]:
+    """The references a user can follow: not the ``../`` paths to the project's own notes,
+    which are not shipped."""
+    return [reference for reference in spec.references if not reference.startswith("../")]
 
 
 def _example_pair(spec: RuleSpec) -> tuple[Example, Example | None]:
@@ -36,7 +36,9 @@ def help_text(spec: RuleSpec) -> str:
     ]
     if good is not None:
         parts += ["", f"Fixed ({good.format}):", _indent(good.content)]
-    parts += ["", "References:", *(f"- {reference}" for reference in spec.references)]
+    references = public_references(spec)
+    if references:
+        parts += ["", "References:", *(f"- {reference}" for reference in references)]
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -62,7 +64,9 @@ def help_markdown(spec: RuleSpec) -> str:
     ]
     if good is not None:
         parts += ["", "Use instead:", f"```{_language(good)}", good.content.rstrip(), "```"]
-    parts += ["", "## References", *(f"- {reference}" for reference in spec.references)]
+    references = public_references(spec)
+    if references:
+        parts += ["", "## References", *(f"- {reference}" for reference in references)]
     return "\n".join(parts) + "\n"
 
 

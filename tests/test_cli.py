@@ -451,6 +451,7 @@ def _run_on_a_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
 
     leader, follower = pty.openpty()
     environment = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+    environment["TERM"] = "xterm-256color"  # whatever terminal runs the tests
     environment.update(env)
     process = subprocess.Popen(
         [sys.executable, "-m", "iblint", *args],
@@ -865,3 +866,134 @@ def test_subprocess_output_closed_early_is_not_a_traceback(project: Path) -> Non
     )
     assert completed.stdout.count("\n") == 1
     assert "Traceback" not in completed.stderr
+
+
+# --- review fixes -------------------------------------------------------------------------------
+
+
+def test_select_does_not_hide_a_file_that_could_not_be_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "broken.yaml").write_text("parentImage: [ami-12345678\n")
+    (tmp_path / "infra.json").write_text(API_INFRA_BAD)
+    monkeypatch.chdir(tmp_path)
+    result = run("check", "--select", "IB2", ".")
+    assert result.exit_code == 1, result
+    assert rules_of(result.stdout) == ["IB001"]
+    assert run("check", "--select", "IB2", "--ignore", "IB001", ".").exit_code == 0
+    (tmp_path / "iblint.toml").write_text('select = ["IB2"]\nignore = ["IB0"]\n')
+    assert run("check", ".").exit_code == 0
+
+
+def test_select_help_says_input_rules_stay_on() -> None:
+    help_text = " ".join(run("check", "--help").stdout.split())
+    assert "IB001" in help_text and "--ignore" in help_text
+
+
+def _run_into(stdout: int, *args: str, cwd: Path) -> tuple[int, str]:
+    """``iblint ARGS`` in a subprocess writing to the file descriptor ``stdout``."""
+    environment = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+    completed = subprocess.run(
+        [sys.executable, "-m", "iblint", *args],
+        cwd=cwd,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+    return completed.returncode, completed.stderr
+
+
+@pytest.mark.parametrize(("fixture", "expected"), [("clean", 0), ("project", 1)])
+def test_a_closed_pipe_keeps_the_exit_code_and_stderr_quiet(
+    fixture: str, expected: int, request: pytest.FixtureRequest
+) -> None:
+    directory: Path = request.getfixturevalue(fixture)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # `iblint check | true`: the reader is gone before iblint writes
+    try:
+        code, stderr = _run_into(write_end, "check", ".", cwd=directory)
+    finally:
+        os.close(write_end)
+    assert (code, stderr) == (expected, "")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("to_stdout", [True, False])
+def test_a_full_device_is_a_clear_error(clean: Path, to_stdout: bool) -> None:
+    with open("/dev/full", "w") as full:
+        args = ("check", ".") if to_stdout else ("check", "-o", "/dev/full", ".")
+        code, stderr = _run_into(full.fileno(), *args, cwd=clean)
+    assert code == 2, stderr
+    assert "internal error" not in stderr
+    assert "cannot write the report" in stderr
+    assert ("standard output" if to_stdout else "/dev/full") in stderr
+    assert "No space left on device" in stderr
+    assert len(stderr.strip().splitlines()) == 1, stderr
+
+
+def test_explain_leaves_out_internal_references_and_keeps_urls() -> None:
+    result = run("explain", "IB003")
+    assert result.exit_code == 0
+    assert "../" not in result.stdout
+    assert (
+        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html"
+        in result.stdout
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--config", "other.toml", "--no-config"], ["--config", "--no-config"]),
+        (["--config", "pyproject.toml"], ["pyproject.toml", "[tool.iblint]"]),
+        (["--severity", "=warning"], ["rule ID", "missing"]),
+        (["--severity", "IB101=LOUD"], ["LOUD"]),
+        (["--option", "IB202.minimum=-5"], ["IB202.minimum", "0"]),
+        (["--option", "IB003.max_bytes=0"], ["IB003.max_bytes", "1"]),
+    ],
+)
+def test_more_usage_errors(project: Path, args: list[str], words: list[str]) -> None:
+    (project / "other.toml").write_text('select = ["IB3"]\n')
+    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    result = run("check", *args, ".")
+    assert result.exit_code == 2, result
+    for word in words:
+        assert word in result.stderr, (word, result.stderr)
+    assert "internal error" not in result.stderr
+
+
+def test_severity_and_option_ids_and_levels_are_case_insensitive(project: Path) -> None:
+    result = run(
+        "check",
+        "--severity",
+        "ib101=WARNING",
+        "--option",
+        "ib202.maximum=2000",
+        "--format",
+        "json",
+        ".",
+    )
+    findings = json.loads(result.stdout)["findings"]
+    assert {f["severity"] for f in findings if f["rule_id"] == "IB101"} == {"warning"}
+    assert "IB202" not in {f["rule_id"] for f in findings}
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["[severity]\nIB999 = 'note'\n", "[options.IB202]\nminimum = -1\n"],
+)
+def test_configuration_file_errors_name_the_file(project: Path, content: str) -> None:
+    (project / "iblint.toml").write_text(content)
+    result = run("check", ".")
+    assert result.exit_code == 2
+    assert "iblint.toml" in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_dumb_terminal_gets_no_colour(project: Path) -> None:
+    assert ESCAPE not in _run_on_a_terminal(["check", "."], project, {"TERM": "dumb"})
+    forced = run("check", "--color", ".", env={"TERM": "dumb"})
+    assert ESCAPE in forced.stdout

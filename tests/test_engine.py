@@ -194,3 +194,13 @@ def test_a_well_formed_suppression_suppresses(comment: str) -> None:
         f"instanceMetadataOptions: {{httpTokens: optional}}  {comment}\n"
     )
     assert check_text(text, "infra.yaml") == []
+
+
+def test_check_paths_takes_a_single_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "infra.json").write_text(INFRA)
+    monkeypatch.chdir(tmp_path)
+    as_list = check_paths(["infra"])
+    assert [f.path for f in as_list.findings] == ["infra/infra.json"]
+    assert check_paths("infra") == as_list
+    assert check_paths(Path("infra")) == as_list

@@ -39,15 +39,17 @@ def write_sarif(directory: Path, monkeypatch: pytest.MonkeyPatch, *paths: str) -
     return log
 
 
-def check_sarif(directory: Path) -> subprocess.CompletedProcess[str]:
+def check_sarif(
+    directory: Path, src_root: Path | None = None, strict: bool = True
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
             sys.executable,
             str(CHECK_SARIF),
-            "--strict",
+            *(["--strict"] if strict else []),
             "--no-multitool",
             "--src-root",
-            str(directory),
+            str(src_root or directory),
             str(directory / "out.sarif"),
         ],
         capture_output=True,
@@ -56,11 +58,20 @@ def check_sarif(directory: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def assert_valid(directory: Path) -> None:
-    completed = check_sarif(directory)
+def problems(completed: subprocess.CompletedProcess[str]) -> list[str]:
+    """check-sarif's problem lines."""
+    lines = completed.stdout.strip().splitlines()
+    assert lines and lines[-1].endswith(" problems"), completed.stdout + completed.stderr
+    return [line for line in lines[:-2] if not line.startswith("summary:")]
+
+
+def assert_valid(directory: Path, src_root: Path | None = None) -> None:
+    """``check-sarif --strict`` reports no problem at all."""
+    completed = check_sarif(directory, src_root)
     output = completed.stdout + completed.stderr
+    assert problems(completed) == [], output
     assert completed.returncode == 0, output
-    assert completed.stdout.strip().splitlines()[-1] == "0 problems", output
+    assert completed.stdout.strip().endswith("0 problems"), output
 
 
 def _check_sarif_module() -> ModuleType:
@@ -150,7 +161,9 @@ def test_log_structure(findings_tree: Path, monkeypatch: pytest.MonkeyPatch) -> 
     driver = run["tool"]["driver"]
     assert driver["name"] == "iblint"
     assert run["columnKind"] == "unicodeCodePoints"
-    assert run["automationDetails"]["id"].endswith("/")
+    # No automationDetails: an id in the file would override upload-sarif's `category:`.
+    assert "automationDetails" not in run
+    assert "informationUri" not in driver  # no placeholder URL
     assert "%SRCROOT%" in run["originalUriBaseIds"]
 
 
@@ -170,7 +183,13 @@ def test_rules_carry_their_documentation(
         assert "Example that fails" in rule["help"]["text"]
         assert "## Example" in rule["help"]["markdown"]
         assert "```" in rule["help"]["markdown"]
-        assert rule["helpUri"].startswith("https://")
+        public = [r for r in spec.references if r.startswith("https://")]
+        assert rule["helpUri"] == public[0]  # the primary public source, no placeholder
+        for text in (rule["help"]["text"], rule["help"]["markdown"]):
+            assert "- ../" not in text  # the project's own research notes, which users lack
+            for reference in spec.references:
+                if reference.startswith("https://"):
+                    assert reference in text
         assert rule["defaultConfiguration"]["level"] == spec.severity.value
         tags = rule["properties"]["tags"]
         if "security" in tags:
@@ -250,3 +269,87 @@ def test_fingerprints_match_what_check_sarif_and_upload_sarif_compute(
 def test_line_hashes_port_agrees_with_check_sarif(data: bytes | str) -> None:
     raw = data.encode() if isinstance(data, str) else data
     assert line_hashes(raw) == _check_sarif_module().line_hashes(raw)
+
+
+# --- URIs relative to the repository root ----------------------------------------------------
+
+
+def _uris(log: dict[str, Any]) -> set[str]:
+    return {
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for result in log["runs"][0]["results"]
+    }
+
+
+@pytest.mark.parametrize("git_is_a_file", [False, True])
+def test_uris_are_relative_to_the_repository_root_from_a_subdirectory(
+    findings_tree: Path, monkeypatch: pytest.MonkeyPatch, git_is_a_file: bool
+) -> None:
+    if git_is_a_file:  # a worktree or a submodule
+        (findings_tree / ".git").write_text("gitdir: /somewhere/else\n")
+    else:
+        (findings_tree / ".git").mkdir()
+    log = write_sarif(findings_tree / "api", monkeypatch, ".", "../cfn/./template.yaml")
+    (findings_tree / "api" / "out.sarif").rename(findings_tree / "out.sarif")
+    uris = _uris(log)
+    assert "api/infra.json" in uris
+    assert "cfn/template.yaml" in uris
+    for result in log["runs"][0]["results"]:
+        artifact = result["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert artifact["uriBaseId"] == "%SRCROOT%"
+        assert not artifact["uri"].startswith(("/", ".", "file:"))
+        assert "/./" not in artifact["uri"] and "/../" not in artifact["uri"]
+    assert_valid(findings_tree)  # fingerprints recomputed from the files at root + uri
+
+
+def test_without_a_repository_uris_are_relative_to_the_working_directory(
+    findings_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert not any((parent / ".git").exists() for parent in findings_tree.parents)
+    log = write_sarif(findings_tree / "api", monkeypatch)
+    assert "infra.json" in _uris(log)
+
+
+def test_a_file_outside_the_repository_gets_an_absolute_file_uri(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repository = tmp_path / "repo"
+    (repository / ".git").mkdir(parents=True)
+    (repository / "infra.json").write_text(API_INFRA_BAD)
+    (tmp_path / "outside.json").write_text(API_INFRA_BAD)
+    log = write_sarif(repository, monkeypatch, ".", "../outside.json")
+    outside = (tmp_path / "outside.json").as_uri()
+    assert _uris(log) == {"infra.json", outside}
+    for result in log["runs"][0]["results"]:
+        artifact = result["locations"][0]["physicalLocation"]["artifactLocation"]
+        if artifact["uri"] == outside:
+            assert "uriBaseId" not in artifact
+            assert result["partialFingerprints"]["primaryLocationLineHash"]
+    completed = check_sarif(repository, strict=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+# --- severity overrides ----------------------------------------------------------------------
+
+
+def test_severity_overrides_reach_the_rule_metadata(
+    findings_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(findings_tree)
+    with CliRunner().isolation():
+        code = main(
+            ["check", "--format", "sarif", "-o", "out.sarif", "--severity", "IB101=note", "."]
+        )
+    assert code == 1
+    log = json.loads((findings_tree / "out.sarif").read_text(encoding="utf-8"))
+    rules = {rule["id"]: rule for rule in log["runs"][0]["tool"]["driver"]["rules"]}
+    ib101 = rules["IB101"]
+    assert ib101["defaultConfiguration"]["level"] == "note"
+    assert ib101["properties"]["precision"] == "medium"
+    assert ib101["properties"]["problem.severity"] == "recommendation"
+    assert ib101["properties"]["security-severity"] == "2.0"
+    levels = {r["level"] for r in log["runs"][0]["results"] if r["ruleId"] == "IB101"}
+    assert levels == {"note"}
+    default = load_specs()["IB201"].severity.value
+    assert rules["IB201"]["defaultConfiguration"]["level"] == default  # others unchanged
+    assert_valid(findings_tree)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import NamedTuple, TextIO
 
-from iblint.model import Finding
+from iblint.model import Finding, Severity
 
 
 class ReportContext(NamedTuple):
@@ -14,6 +15,9 @@ class ReportContext(NamedTuple):
 
     files_checked: int
     color: bool = False
+    #: Each rule's severity in this run where the configuration (``--severity``, a config
+    #: file's ``severity`` table) overrides the spec's default; other rules have their default.
+    severities: Mapping[str, Severity] = MappingProxyType({})
 
 
 Reporter = Callable[[list[Finding], ReportContext, TextIO], None]

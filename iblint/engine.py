@@ -12,7 +12,15 @@ from iblint.catalog import ComponentCatalog
 from iblint.config import Config
 from iblint.loaders import clear_module_caches, load_path
 from iblint.loaders.limits import MAX_FILE_BYTES
-from iblint.model import Finding, InputProblem, LoadedFile, Problem, Resource, SourceFormat
+from iblint.model import (
+    Finding,
+    InputProblem,
+    LoadedFile,
+    Problem,
+    Resource,
+    Severity,
+    SourceFormat,
+)
 from iblint.registry import INPUT_RULES, CheckContext, load_checks
 from iblint.specs import RuleEntry, rule_index
 from iblint.suppressions import is_suppressed
@@ -153,6 +161,8 @@ class _Run:
         self.config = config
         self.rules = load_checks()
         self.index = rule_index()
+        #: Severity overrides by upper-case rule ID (a library caller may write "ib101").
+        self.severities = {key.strip().upper(): value for key, value in config.severity.items()}
         self.contexts = {
             rule_id: CheckContext(
                 config.rule_options(rule_id, self.index[rule_id].options), catalog
@@ -178,7 +188,7 @@ class _Run:
         for input_problem in loaded.input_problems:
             rule_id = INPUT_RULES[input_problem.kind]
             if config.is_selected(rule_id):
-                findings.append(_stamp(index[rule_id], config, loaded.path, input_problem))
+                findings.append(_stamp(index[rule_id], self.severities, loaded.path, input_problem))
         for resource in loaded.resources:
             for rule_id, context in self.contexts.items():
                 implementation = self.rules[rule_id]
@@ -188,7 +198,7 @@ class _Run:
                     continue
                 for problem in implementation.check(resource, context):
                     problem = _in_context(problem, resource, loaded)
-                    findings.append(_stamp(index[rule_id], config, loaded.path, problem))
+                    findings.append(_stamp(index[rule_id], self.severities, loaded.path, problem))
         if loaded.suppressions:
             findings = [f for f in findings if not is_suppressed(f, loaded.suppressions)]
         return _unique(findings)
@@ -206,8 +216,10 @@ def _in_context(problem: Problem, resource: Resource, loaded: LoadedFile) -> Pro
     return problem._replace(message=message) if message != problem.message else problem
 
 
-def _stamp(entry: RuleEntry, config: Config, path: str, problem: Problem | InputProblem) -> Finding:
-    severity = config.severity.get(entry.rule_id, entry.severity)
+def _stamp(
+    entry: RuleEntry, severities: dict[str, Severity], path: str, problem: Problem | InputProblem
+) -> Finding:
+    severity = severities.get(entry.rule_id, entry.severity)
     return Finding(
         entry.rule_id, entry.name, severity, path, problem.span, problem.message, problem.fix
     )

@@ -204,3 +204,15 @@ def test_check_paths_takes_a_single_path(tmp_path: Path, monkeypatch: pytest.Mon
     assert [f.path for f in as_list.findings] == ["infra/infra.json"]
     assert check_paths("infra") == as_list
     assert check_paths(Path("infra")) == as_list
+
+
+def test_severity_overrides_set_by_a_library_caller_ignore_case() -> None:
+    from iblint import check_text
+    from iblint.config import Config
+    from iblint.model import Severity
+
+    config = Config()
+    config.severity["ib101"] = Severity.NOTE
+    text = "name: infra\ninstanceProfileName: builder\ninstanceMetadataOptions: {httpTokens: optional}\n"
+    (finding,) = check_text(text, "infra.yaml", config)
+    assert finding.severity is Severity.NOTE

@@ -167,32 +167,20 @@ def check(
     except (ConfigError, CatalogError) as error:
         raise click.UsageError(str(error)) from None
     reporter = get_reporter(output_format)
+    stream: TextIO = sys.stdout
     if output is not None:
         try:
-            output_stream = output.open("w", encoding="utf-8")
+            stream = output.open("w", encoding="utf-8")
         except OSError as error:
             raise click.FileError(str(output), error.strerror or str(error)) from None
+    # Colour only on standard output, never in a file.
+    use_color = output is None and (_use_color(stream) if color is None else color)
+    context = ReportContext(
+        report.files_checked, use_color and output_format == "text", severities=config.severity
+    )
     try:
-        if output is not None:
-            with output_stream:
-                reporter(
-                    report.findings,
-                    ReportContext(report.files_checked, severities=config.severity),
-                    output_stream,
-                )
-        else:
-            stdout = sys.stdout
-            use_color = _use_color(stdout) if color is None else color
-            reporter(
-                report.findings,
-                ReportContext(
-                    report.files_checked,
-                    use_color and output_format == "text",
-                    severities=config.severity,
-                ),
-                stdout,
-            )
-            stdout.flush()  # a full disk or a closed pipe shows here, not at exit
+        reporter(report.findings, context, stream)
+        stream.flush()  # a full disk or a closed pipe shows here, not at exit
     except BrokenPipeError:
         # The reader went away (`iblint check | head`): its business, not an error of ours.
         # The exit code still says whether there were findings.
@@ -204,6 +192,10 @@ def check(
         raise click.ClickException(
             f"cannot write the report to {where}: {error.strerror or error}"
         ) from None
+    finally:
+        if output is not None:
+            with contextlib.suppress(OSError):  # what failed above fails again on close
+                stream.close()
     if report.findings and not exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN

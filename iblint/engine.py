@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from iblint.catalog import ComponentCatalog
 from iblint.config import Config
-from iblint.loaders import clear_module_caches, load_path
+from iblint.loaders import clear_module_caches, load_catalog, load_path
 from iblint.loaders.limits import MAX_FILE_BYTES
 from iblint.model import (
     Finding,
@@ -18,6 +18,7 @@ from iblint.model import (
     LoadedFile,
     Problem,
     Resource,
+    ResourceKind,
     Severity,
     SourceFormat,
 )
@@ -83,18 +84,14 @@ def _check_files(files: Iterable[tuple[Path, str]], config: Config) -> Report:
 def _catalog_from_files(config: Config) -> ComponentCatalog:
     catalog = ComponentCatalog()
     for catalog_path in config.catalogs:
-        catalog_file = load_path(catalog_path, str(catalog_path))
-        before = len(catalog)
+        catalog_file = load_catalog(catalog_path)
         catalog.add_resources(catalog_file.resources)
-        if (
-            len(catalog) == before
-            and not any(
-                resource.kind.name == "COMPONENT_CATALOG_ENTRY"
-                for resource in catalog_file.resources
-            )
-            and not _is_empty_catalog_listing(catalog_path)
-        ):
-            causes = "; ".join(_catalog_causes(catalog_path, catalog_file))
+        has_entries = any(
+            resource.kind is ResourceKind.COMPONENT_CATALOG_ENTRY
+            for resource in catalog_file.resources
+        )
+        if not has_entries and not catalog_file.is_listing:
+            causes = "; ".join(_catalog_causes(catalog_file.problems))
             raise CatalogError(
                 f"{catalog_path}: {causes + ', so it ' if causes else ''}holds no component "
                 "catalog document (GetComponent, ListComponentBuildVersions or ListComponents "
@@ -103,45 +100,20 @@ def _catalog_from_files(config: Config) -> ComponentCatalog:
     return catalog
 
 
-def _catalog_causes(path: Path, loaded: LoadedFile) -> list[str]:
-    """Why a catalog file yielded nothing: it cannot be read or parsed (the loader keeps such
-    problems only for files that look like Image Builder's, so they are looked for again)."""
-    from iblint.loaders import parse_problems
-
-    problems = loaded.input_problems
-    if not problems:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as error:
-            return [f"cannot read: {error.strerror or error}"]
-        except UnicodeError:
-            return ["not valid UTF-8"]
-        problems = parse_problems(text, str(path))
+def _catalog_causes(problems: list[InputProblem]) -> list[str]:
+    """Why a catalog file yielded nothing, each cause with its position."""
     causes = []
     for problem in problems:
-        message = problem.message.replace("cannot read the file: ", "cannot read: ")
+        message = problem.message
         head, separator, rest = message.partition(": ")
         where = f"{problem.span.start_line}:{problem.span.start_col}"
-        if problem.kind == "unreadable" and message.startswith("cannot read: "):
+        if problem.kind == "unreadable":
             causes.append(message)
         elif separator:
             causes.append(f"{head} at {where}: {rest}")
         else:
             causes.append(f"{message} (at {where})")
     return causes
-
-
-def _is_empty_catalog_listing(path: Path) -> bool:
-    """Whether ``path`` holds a component listing with no entries: a catalog all the same."""
-    from iblint.loaders.api_documents import is_catalog_listing
-    from iblint.loaders.yaml_nodes import parse_yaml
-
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeError):
-        return False
-    documents, _ = parse_yaml(text)  # JSON is YAML; safe against bombs and deep nesting
-    return any(is_catalog_listing(document) for document in documents)
 
 
 def check_loaded(

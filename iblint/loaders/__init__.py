@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 from iblint.loaders.limits import MAX_FILE_BYTES
 from iblint.loaders.positions import LineTable
@@ -202,10 +203,36 @@ def _suffix(display_path: str) -> str:
     return os.path.splitext(display_path)[1].lower()
 
 
-def parse_problems(text: str, display_path: str) -> list[InputProblem]:
-    """The input problems of ``text`` whatever it holds (for a file that must be a document
-    of a given kind, such as a ``--catalog``)."""
-    return _parse(text, display_path)[1]
+class CatalogFile(NamedTuple):
+    """A ``--catalog`` file, read and parsed once."""
+
+    resources: list[Resource]
+    #: A ListComponents/ListComponentBuildVersions document, even an empty one.
+    is_listing: bool
+    #: Why it yielded nothing, if it could not be read or parsed.
+    problems: list[InputProblem]
+
+
+def load_catalog(path: Path) -> CatalogFile:
+    """A file named as a component catalog: unlike a checked file, its problems are kept
+    whatever it holds, since it must be a catalog document."""
+    from iblint.loaders.api_documents import is_catalog_listing
+
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        return CatalogFile([], False, [_unreadable(f"cannot read: {error.strerror or error}")])
+    except UnicodeError:
+        return CatalogFile([], False, [_unreadable("not valid UTF-8")])
+    # By content, not suffix: `aws ... --output yaml > catalog.json` happens.
+    documents, problems, _ = _parse(text, "")
+    resources = [resource for document in documents for resource in _classify(document)]
+    listing = any(is_catalog_listing(document) for document in documents)
+    return CatalogFile(resources, listing, problems)
+
+
+def _unreadable(message: str) -> InputProblem:
+    return InputProblem("unreadable", FILE_START, message, "check the path and its permissions")
 
 
 def _parse(text: str, display_path: str) -> tuple[list[Node], list[InputProblem], bool]:

@@ -719,55 +719,57 @@ def _read(path: str) -> bytes | None:
         return None
 
 
-def _variable_defaults(path: str, name: str) -> Iterator[tuple[str, VariableValue]]:
+def _parsed_module_file(path: str, needle: bytes = b"") -> tuple[tree_sitter.Tree, _Source] | None:
+    """A file beside the checked one, parsed; ``None`` if unreadable, without ``needle``, or
+    broken (values read from a broken file could be anything)."""
     data = _read(path)
-    if data is None or b"variable" not in data:
-        return
+    if data is None or needle not in data:
+        return None
     tree = _parse(data)
     if tree.root_node.has_error:
-        return  # values read from a broken file could be anything
-    source = _Source(data)
+        return None
+    return tree, _Source(data)
+
+
+def _literal_attributes(
+    body: tree_sitter.Node | None, source: _Source
+) -> Iterator[tuple[str, Node]]:
+    """The attributes of a body whose values are literals, by name."""
     converter = _Converter(source, {})
+    for child in body.named_children if body is not None else []:
+        if child.type != "attribute":
+            continue
+        try:
+            value = converter.expression(child.named_children[-1], 0, None)
+        except _TooDeep:
+            continue
+        if _is_literal(value):
+            yield source.text(child.named_children[0]), value
+
+
+def _variable_defaults(path: str, name: str) -> Iterator[tuple[str, VariableValue]]:
+    parsed = _parsed_module_file(path, b"variable")
+    if parsed is None:
+        return
+    tree, source = parsed
     for block in _blocks(tree.root_node):
         labels = _labels(block, source)
         if _block_type(block, source) != "variable" or len(labels) != 1:
             continue
-        body = _block_body(block)
-        for child in body.named_children if body is not None else []:
-            if child.type == "attribute" and source.text(child.named_children[0]) == "default":
-                try:
-                    value = converter.expression(child.named_children[-1], 0, None)
-                except _TooDeep:
-                    continue
-                if _is_literal(value):
-                    line = value.span.start_line
-                    yield (
-                        labels[0],
-                        VariableValue(value, f"the variable's default at {name}:{line}"),
-                    )
+        for attribute, value in _literal_attributes(_block_body(block), source):
+            if attribute == "default":
+                line = value.span.start_line
+                yield labels[0], VariableValue(value, f"the variable's default at {name}:{line}")
 
 
 def _tfvars_values(path: str, name: str) -> Iterator[tuple[str, VariableValue]]:
-    data = _read(path)
-    if data is None:
+    parsed = _parsed_module_file(path)
+    if parsed is None:
         return
-    tree = _parse(data)
-    if tree.root_node.has_error:
-        return  # values read from a broken file could be anything
-    source = _Source(data)
-    converter = _Converter(source, {})
+    tree, source = parsed
     for body in tree.root_node.named_children:
-        if body.type != "body":
-            continue
-        for child in body.named_children:
-            if child.type != "attribute":
-                continue
-            try:
-                value = converter.expression(child.named_children[-1], 0, None)
-            except _TooDeep:
-                continue
-            if _is_literal(value):
-                variable = source.text(child.named_children[0])
+        if body.type == "body":
+            for variable, value in _literal_attributes(body, source):
                 yield variable, VariableValue(value, f"set in {name}:{value.span.start_line}")
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from iblint.loaders.terraform_names import (
     ADDITIONAL_INSTANCE_CONFIGURATION,
     LIST_BLOCKS,
+    MAP_ARGUMENTS,
     RESOURCE_KINDS,
     api_name,
     finish_members,
@@ -22,8 +23,6 @@ from iblint.loaders.terraform_names import (
 )
 from iblint.model import Mapping, Node, Resource, Scalar, Sequence, SourceFormat, Span, Unknown
 
-#: Arguments whose object value is data (a map), not a nested block.
-_MAP_ARGUMENTS = frozenset({"tags", "ami_tags", "resource_tags", "tags_all"})
 #: Meta-arguments that are no part of the resource's settings.
 _META = frozenset({"depends_on", "lifecycle", "provider", "provisioner", "connection"})
 _VARIABLE_ONLY = re.compile(r"^\$\{\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}$")
@@ -101,7 +100,7 @@ class _Translator:
         return Mapping(entries, block.span, block.key_span)
 
     def member(self, name: str, value: Node) -> Node:
-        if name in _MAP_ARGUMENTS:
+        if name in MAP_ARGUMENTS:
             return self.expression(value)
         if name in LIST_BLOCKS:
             items: list[Node] = [self.body(item) for item in _objects(value)]

@@ -20,6 +20,8 @@ LIST_BLOCKS = {
     "component": "components",
     "parameter": "parameters",
 }
+#: Arguments whose object value is data (a map), not a nested block.
+MAP_ARGUMENTS = frozenset({"tags", "tags_all", "ami_tags", "resource_tags"})
 #: Top-level names whose API member is not the camel case of the Terraform name.
 TOP_LEVEL_RENAMES = {"version": "semanticVersion"}
 #: Top-level names that the API nests under ``additionalInstanceConfiguration``.

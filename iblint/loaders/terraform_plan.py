@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from iblint.loaders.terraform_names import (
     LIST_BLOCKS,
+    MAP_ARGUMENTS,
     RESOURCE_KINDS,
     finish_members,
     member_name,
     place_member,
 )
 from iblint.model import Mapping, Node, Resource, Scalar, Sequence, SourceFormat, Span, Unknown
-
-_FREE_FORM = frozenset({"tags", "tags_all", "ami_tags", "resource_tags"})
 
 
 class OpenMapping(Mapping):
@@ -158,7 +157,7 @@ def _translate_value(
         return Unknown("known after apply", span, key_span)
     if value is None or (isinstance(value, Scalar) and value.value is None):
         return None  # unset
-    if name in _FREE_FORM:
+    if name in MAP_ARGUMENTS:
         return value
     if (
         isinstance(value, Sequence)

@@ -39,13 +39,9 @@ def check_paths(
 
 
 def check_text(text: str, name: str = "input.yaml", config: Config | None = None) -> list[Finding]:
-    """Checks one document given as text; ``name``'s suffix picks the parser."""
-    from iblint.catalog import ComponentCatalog
+    """Checks one document given as text; ``name``'s suffix picks the parser. The same path as
+    :func:`check_paths`: the configuration's catalogs, selection and options apply."""
     from iblint.config import Config
-    from iblint.engine import check_loaded
-    from iblint.loaders import load_text
+    from iblint.engine import TextSource, check_files
 
-    loaded = load_text(text, name)
-    catalog = ComponentCatalog()
-    catalog.add_resources(loaded.resources)
-    return check_loaded([loaded], config or Config(), catalog)
+    return check_files([TextSource(text, name)], config or Config()).findings

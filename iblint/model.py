@@ -61,14 +61,19 @@ class Scalar(Node):
 class Unknown(Node):
     """A value that cannot be known before deployment (an intrinsic, an expression).
 
-    ``what`` names it for messages, e.g. ``Ref`` or ``Fn::Sub``.
+    ``what`` names it for messages, e.g. ``Ref`` or ``Fn::Sub``. ``may_be_null``: whether the
+    value may turn out to be null, which leaves the member unset (a Terraform expression may;
+    a CloudFormation intrinsic always yields a value, so the member is set).
     """
 
-    __slots__ = ("what",)
+    __slots__ = ("may_be_null", "what")
 
-    def __init__(self, what: str, span: Span, key_span: Span | None = None) -> None:
+    def __init__(
+        self, what: str, span: Span, key_span: Span | None = None, may_be_null: bool = False
+    ) -> None:
         super().__init__(span, key_span)
         self.what = what
+        self.may_be_null = may_be_null
 
     def __repr__(self) -> str:
         return f"Unknown({self.what!r})"
@@ -139,26 +144,21 @@ class ResourceKind(enum.Enum):
     COMPONENT_CATALOG_ENTRY = "component catalog entry"
 
 
-class SourceFormat(enum.Enum):
-    API = "api"
-    CLOUDFORMATION = "cloudformation"
-    TERRAFORM = "terraform"
-    TERRAFORM_PLAN = "terraform-plan"
-
-
 class Resource(NamedTuple):
     """One Image Builder resource, its body keyed by API member names.
 
-    ``name`` identifies it in messages (a CloudFormation logical ID, the document's member
-    path, a Terraform address); ``anchor`` is where a finding about the resource as a whole
-    points.
+    ``name`` identifies it (a CloudFormation logical ID, the document's member path, a
+    Terraform address); ``anchor`` is where a finding about the resource as a whole points.
+    ``named_in_messages``: the position alone does not tell which resource a finding is about
+    (a Terraform plan holds every resource on one line), so the engine starts each message
+    with ``name``.
     """
 
     kind: ResourceKind
     name: str
     body: Mapping
-    source_format: SourceFormat
     anchor: Span
+    named_in_messages: bool = False
 
 
 class Severity(enum.Enum):
@@ -176,7 +176,8 @@ class Problem(NamedTuple):
 
 
 class InputProblem(NamedTuple):
-    """A problem with the input itself; ``kind`` names the IB0xx rule it maps to."""
+    """A problem with the input itself; ``kind`` is an :class:`iblint.problems.InputProblemKind`,
+    whose value is the IB0xx rule that reports it."""
 
     kind: str
     span: Span
@@ -201,7 +202,7 @@ class Finding(NamedTuple):
 class LoadedFile:
     """What a loader made of one file: resources to check, and input problems."""
 
-    __slots__ = ("input_problems", "origins", "path", "resources", "suppressions")
+    __slots__ = ("aliased", "input_problems", "origins", "path", "resources", "suppressions")
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -211,3 +212,6 @@ class LoadedFile:
         self.suppressions: dict[int, frozenset[str]] = {}
         #: Span of a value taken from elsewhere (a Terraform variable) to where it came from.
         self.origins: dict[Span, str] = {}
+        #: Spans of YAML aliases: the block there may belong to several resources, so the
+        #: engine names the resource in each finding there.
+        self.aliased: set[Span] = set()

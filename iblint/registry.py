@@ -2,7 +2,7 @@
 
 A check module declares what it checks with :func:`rule`; the engine stamps the rule ID,
 name and severity (from the rule's spec) on what the check reports. Input problems found by
-loaders map to IB0xx rule IDs through :data:`INPUT_RULES`.
+loaders are :class:`iblint.problems.InputProblemKind` values, which are IB0xx rule IDs.
 """
 
 from __future__ import annotations
@@ -36,15 +36,6 @@ class RuleImplementation(NamedTuple):
 
 RULES: dict[str, RuleImplementation] = {}
 
-#: Loader problem kinds and the IB0xx rules that report them.
-INPUT_RULES = {
-    "invalid-syntax": "IB001",
-    "duplicate-key": "IB002",
-    "too-large": "IB003",
-    "too-deep": "IB004",
-    "too-many-aliases": "IB005",
-    "unreadable": "IB006",
-}
 
 _CHECK_MODULES = ("imds", "ebs", "images", "components")
 
@@ -75,4 +66,6 @@ def load_checks() -> dict[str, RuleImplementation]:
 
 
 def all_rule_ids() -> set[str]:
-    return set(load_checks()) | set(INPUT_RULES.values())
+    from iblint.problems import InputProblemKind
+
+    return set(load_checks()) | {kind.rule_id for kind in InputProblemKind}

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from iblint.registry import INPUT_RULES, load_checks
+from iblint.registry import all_rule_ids
 from iblint.specs import load_specs, rule_index
 
 SPECS = load_specs()
 
 
 def test_every_rule_has_a_spec_and_every_spec_a_rule() -> None:
-    implemented = set(load_checks()) | set(INPUT_RULES.values())
+    implemented = all_rule_ids()
     assert implemented == set(SPECS)
 
 

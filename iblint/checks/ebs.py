@@ -13,7 +13,7 @@ from iblint.checks.values import (
     number_of,
     text_of,
 )
-from iblint.model import Mapping, Problem, Resource, ResourceKind, SourceFormat, Unknown
+from iblint.model import Mapping, Problem, Resource, ResourceKind, Unknown
 from iblint.registry import CheckContext, rule
 
 
@@ -33,20 +33,22 @@ def ebs_specifications(resource: Resource) -> Iterator[Mapping]:
 
 @rule("IB201", ResourceKind.IMAGE_RECIPE, ResourceKind.CONTAINER_RECIPE)
 def throughput_on_non_gp3(resource: Resource, context: CheckContext) -> Iterator[Problem]:
-    # A CloudFormation intrinsic (other than Fn::If, whose branches are checked one by one)
-    # always yields a value, so a computed throughput is still set; a Terraform expression may
-    # be null, which leaves the argument out, so there it says nothing.
-    computed_is_set = resource.source_format is SourceFormat.CLOUDFORMATION
     for ebs in ebs_specifications(resource):
+        # The volume types are worked out once per ebs mapping, not once per throughput
+        # alternative: nested Fn::If on both would otherwise multiply the work.
+        volume_types: set[str] | None = None
         for throughput, throughput_span in member_alternatives(ebs, "throughput"):
-            computed = isinstance(throughput, Unknown)
-            if not (computed and computed_is_set) and number_of(throughput) is None:
+            # A computed throughput is still set, unless it may be null (a Terraform
+            # expression), which leaves the argument out: then nothing is known.
+            computed_is_set = isinstance(throughput, Unknown) and not throughput.may_be_null
+            if not computed_is_set and number_of(throughput) is None:
                 continue
-            volume_types = {
-                volume_type
-                for node, _ in member_alternatives(ebs, "volumeType")
-                if (volume_type := text_of(node)) is not None and volume_type != "gp3"
-            }
+            if volume_types is None:
+                volume_types = {
+                    volume_type
+                    for node, _ in member_alternatives(ebs, "volumeType")
+                    if (volume_type := text_of(node)) is not None and volume_type != "gp3"
+                }
             what = (
                 f"throughput (computed by {throughput.what})"
                 if isinstance(throughput, Unknown)

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from iblint.loaders import load_text
-from iblint.model import Resource, SourceFormat
+from iblint.loading import load_text
+from iblint.model import Resource
 from iblint.model import ResourceKind as Kind
 from tests.documents import (
     CFN_S3_ONLY,
@@ -23,7 +23,6 @@ def classify(document: object, name: str = "doc.json") -> list[tuple[Kind, str]]
     text = json.dumps(document, indent=2) if not isinstance(document, str) else document
     loaded = load_text(text, name)
     assert loaded.input_problems == []
-    assert all(r.source_format is SourceFormat.API for r in loaded.resources)
     return [(r.kind, r.name) for r in loaded.resources]
 
 
@@ -258,8 +257,8 @@ def test_a_component_with_a_foreign_arn_is_not_ours() -> None:
 def test_an_image_object_at_the_root_is_a_notification_not_a_definition() -> None:
     # The SNS message Image Builder publishes is the Image itself (with an ARN of its own):
     # its nested recipe and infrastructure configuration describe a past build.
-    from iblint.loaders.api_documents import document_resources
-    from iblint.loaders.json_nodes import parse_json
+    from iblint.dialects.api_documents import document_resources
+    from iblint.syntax.json_tree import parse_json
 
     root, _ = parse_json(
         '{"arn": "arn:aws:imagebuilder:us-west-1:123456789012:image/x/1.0.0/3",'

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from iblint import check_paths, check_text
 from iblint.config import Config
-from iblint.loaders import load_bytes, load_text
+from iblint.loading import load_bytes, load_text
 from iblint.model import Finding
 from tests.documents import API_RECIPE_BAD, CFN_TEMPLATE_BAD
 from tests.terraform.plan_documents import PLAN

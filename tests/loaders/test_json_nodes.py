@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from iblint.loaders.json_nodes import parse_json
-from iblint.loaders.limits import MAX_DEPTH
 from iblint.model import InputProblem, Mapping, Node, Scalar, Sequence, Span
+from iblint.syntax.json_tree import parse_json
+from iblint.syntax.limits import MAX_DEPTH
 
 
 def parse_ok(text: str) -> Node:
@@ -151,7 +151,7 @@ def test_top_level_scalar_and_list() -> None:
 def test_duplicate_key_reports_the_second_key_and_the_last_value_wins() -> None:
     root, problems = parse_json('{\n  "a": 1,\n  "b": 2,\n  "a": {"c": 3}\n}')
     assert root is not None
-    assert [(p.kind, p.span) for p in problems] == [("duplicate-key", Span(4, 3, 4, 6))]
+    assert [(p.kind, p.span) for p in problems] == [("IB002", Span(4, 3, 4, 6))]
     assert "'a'" in problems[0].message and "first at 2:3" in problems[0].message
     assert plain(root) == {"b": 2, "a": {"c": 3}}
     assert at(root, "a").key_span == Span(4, 3, 4, 6)
@@ -165,7 +165,7 @@ def test_duplicate_keys_in_nested_objects_are_independent() -> None:
 
 def test_keys_equal_after_unescaping_are_duplicates() -> None:
     _, problems = parse_json('{"é": 1, "\\u00e9": 2}')
-    assert [p.kind for p in problems] == ["duplicate-key"]
+    assert [p.kind for p in problems] == ["IB002"]
 
 
 # --- syntax errors ------------------------------------------------------------------------------
@@ -193,7 +193,7 @@ def test_keys_equal_after_unescaping_are_duplicates() -> None:
 )
 def test_syntax_error_position(text: str, line: int, col: int, words: str) -> None:
     problem = parse_problem(text)
-    assert problem.kind == "invalid-syntax"
+    assert problem.kind == "IB001"
     assert problem.message.startswith("invalid JSON: ")
     assert words in problem.message.lower()
     assert (problem.span.start_line, problem.span.start_col) == (line, col), problem
@@ -211,14 +211,14 @@ def test_error_at_the_end_of_a_file_ending_in_a_newline_points_at_the_last_line(
 def test_50000_deep_list_is_a_problem_not_a_crash() -> None:
     started = time.perf_counter()
     problem = parse_problem("[" * 50_000 + "]" * 50_000)
-    assert problem.kind == "too-deep"
+    assert problem.kind == "IB004"
     assert problem.span == Span(1, MAX_DEPTH + 1, 1, MAX_DEPTH + 2)
     assert time.perf_counter() - started < 1
 
 
 def test_50000_deep_unterminated_object_is_a_problem_not_a_crash() -> None:
     problem = parse_problem('{"a": ' * 50_000)
-    assert problem.kind == "too-deep"
+    assert problem.kind == "IB004"
     assert problem.message.startswith("nesting deeper than")
 
 

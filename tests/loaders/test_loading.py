@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from iblint import check_text
-from iblint.loaders import load_bytes, load_path, load_text
+from iblint.loading import load_bytes, load_path, load_text
 from iblint.model import ResourceKind, Span
 from tests.documents import API_INFRA_BAD, CFN_TEMPLATE_BAD, GITHUB_WORKFLOW
 
@@ -60,7 +60,7 @@ def test_binary_file_is_skipped_without_a_word() -> None:
 
 def test_invalid_utf8_is_reported_when_the_file_mentions_image_builder() -> None:
     data = b'{\n  "parentImage": "caf\xe9",\n  "name": "x"\n}\n'
-    assert problems(data) == [("unreadable", 2, 22)]
+    assert problems(data) == [("IB006", 2, 22)]
     message = load_bytes(data, "f.json").input_problems[0].message
     assert "UTF-8" in message and "0xe9" in message
 
@@ -73,26 +73,26 @@ def test_invalid_utf8_is_silent_when_the_file_is_not_image_builder() -> None:
 
 def test_latin1_column_counts_characters_before_the_bad_byte() -> None:
     data = 'x: "é"\n# parentImage\ny: "\u00e9'.encode()[:-2] + b"\xff\n"
-    assert problems(data, "f.yaml") == [("unreadable", 3, 5)]
+    assert problems(data, "f.yaml") == [("IB006", 3, 5)]
 
 
 def test_too_large_file_is_reported_only_when_it_mentions_image_builder(tmp_path: Path) -> None:
     big = tmp_path / "big.json"
     big.write_text('{"instanceProfileName": "p", "pad": "' + "x" * 200 + '"}')
     loaded = load_path(big, "big.json", max_bytes=100)
-    assert [p.kind for p in loaded.input_problems] == ["too-large"]
+    assert [p.kind for p in loaded.input_problems] == ["IB003"]
     assert loaded.resources == []
     other = tmp_path / "other.json"
     other.write_text('{"pad": "' + "x" * 200 + '"}')
     assert load_path(other, "other.json", max_bytes=100).input_problems == []
     assert [p.kind for p in load_bytes(big.read_bytes(), "b", max_bytes=100).input_problems] == [
-        "too-large"
+        "IB003"
     ]
 
 
 def test_missing_file_is_unreadable(tmp_path: Path) -> None:
     loaded = load_path(tmp_path / "gone.yaml", "gone.yaml")
-    assert [(p.kind, p.span) for p in loaded.input_problems] == [("unreadable", Span(1, 1, 1, 1))]
+    assert [(p.kind, p.span) for p in loaded.input_problems] == [("IB006", Span(1, 1, 1, 1))]
 
 
 def test_a_directory_that_cannot_be_listed_is_unreadable(
@@ -104,9 +104,9 @@ def test_a_directory_that_cannot_be_listed_is_unreadable(
     def refuse(path: object) -> list[str]:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr("iblint.loaders.os.listdir", refuse)
+    monkeypatch.setattr("iblint.loading.os.listdir", refuse)
     loaded = load_path(tmp_path, "dir")
-    assert [p.kind for p in loaded.input_problems] == ["unreadable"]
+    assert [p.kind for p in loaded.input_problems] == ["IB006"]
     assert "cannot list the directory: Permission denied" in loaded.input_problems[0].message
 
 
@@ -114,19 +114,19 @@ def test_syntax_error_is_reported_only_when_the_text_mentions_image_builder() ->
     broken_workflow = GITHUB_WORKFLOW + "  bad: [\n"
     assert load_text(broken_workflow, "ci.yml").input_problems == []
     broken_recipe = '{"parentImage": "ami-12345678", "name": }'
-    assert [p.kind for p in load_text(broken_recipe, "r.json").input_problems] == ["invalid-syntax"]
+    assert [p.kind for p in load_text(broken_recipe, "r.json").input_problems] == ["IB001"]
 
 
 def test_duplicate_keys_are_reported_only_in_image_builder_documents() -> None:
     assert load_text("name: a\nname: b\n", "x.yaml").input_problems == []
     loaded = load_text('{"instanceProfileName": "p", "name": "a", "name": "b"}', "infra.json")
-    assert [(p.kind, p.span[:2]) for p in loaded.input_problems] == [("duplicate-key", (1, 43))]
+    assert [(p.kind, p.span[:2]) for p in loaded.input_problems] == [("IB002", (1, 43))]
 
 
 def test_json_suffix_is_parsed_strictly_as_json() -> None:
     loaded = load_text("instanceProfileName: p\nname: x\n", "infra.json")
     assert loaded.resources == []
-    assert [p.kind for p in loaded.input_problems] == ["invalid-syntax"]
+    assert [p.kind for p in loaded.input_problems] == ["IB001"]
 
 
 def test_yaml_that_starts_like_json_falls_back_to_yaml() -> None:
@@ -156,7 +156,7 @@ def test_suppressions_are_read_only_for_image_builder_documents() -> None:
 @pytest.mark.parametrize("newline", [b"\n", b"\r\n", b"\r"])
 def test_invalid_utf8_position_after_any_line_ending(newline: bytes) -> None:
     data = b"# parentImage" + newline + b"a: \x80" + newline
-    assert problems(data, "f.yaml") == [("unreadable", 2, 4)]
+    assert problems(data, "f.yaml") == [("IB006", 2, 4)]
 
 
 @pytest.mark.parametrize(
@@ -185,7 +185,7 @@ def test_a_bare_image_builder_word_does_not_make_a_broken_file_ours(text: str, n
 )
 def test_structural_markers_make_a_broken_file_ours(marker: str) -> None:
     loaded = load_text(f"# {marker}\nbad: [\n", "f.yaml")
-    assert [p.kind for p in loaded.input_problems] == ["invalid-syntax"]
+    assert [p.kind for p in loaded.input_problems] == ["IB001"]
 
 
 @pytest.mark.parametrize(

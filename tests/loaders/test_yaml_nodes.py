@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from iblint.loaders.limits import MAX_DEPTH
-from iblint.loaders.yaml_nodes import parse_yaml
 from iblint.model import InputProblem, Mapping, Node, Scalar, Sequence, Span
+from iblint.syntax.limits import MAX_DEPTH
+from iblint.syntax.yaml_tree import parse_yaml
 
 
 def parse_one(text: str) -> Mapping:
@@ -172,7 +172,7 @@ def test_unicode_line_separators_are_not_line_breaks_for_positions(separator: st
 
 def test_unicode_line_separator_in_a_syntax_error_position() -> None:
     problem = parse_problem('a: "x\u2028y"\nb: [1\n')
-    assert problem.kind == "invalid-syntax"
+    assert problem.kind == "IB001"
     assert problem.span[:2] == (2, 6)
 
 
@@ -235,9 +235,9 @@ def test_duplicate_key_reports_the_second_key_and_the_last_value_wins() -> None:
     documents, problems = parse_yaml("a: 1\nb: 2\na: 3\n")
     assert len(problems) == 1
     problem = problems[0]
-    assert problem.kind == "duplicate-key"
+    assert problem.kind == "IB002"
     assert problem.span == Span(3, 1, 3, 2)
-    assert "'a'" in problem.message and "line 1" in problem.message
+    assert "'a'" in problem.message and "(first at 1:1)" in problem.message
     root = documents[0]
     assert isinstance(root, Mapping)
     assert value(at(root, "a")) == 3
@@ -248,8 +248,8 @@ def test_duplicate_key_reports_the_second_key_and_the_last_value_wins() -> None:
 def test_duplicate_keys_nested_and_tripled() -> None:
     _, problems = parse_yaml("x:\n  k: 1\n  k: 2\n  k: 3\n")
     assert [(p.kind, p.span.start_line, p.span.start_col) for p in problems] == [
-        ("duplicate-key", 3, 3),
-        ("duplicate-key", 4, 3),
+        ("IB002", 3, 3),
+        ("IB002", 4, 3),
     ]
 
 
@@ -261,7 +261,7 @@ def test_keys_that_differ_only_in_quoting_are_duplicates() -> None:
 def test_keys_with_equal_yaml_values_but_different_text_are_named_by_their_value() -> None:
     # `1` and `01` are both the integer 1; a duplicate for YAML, reported as such.
     documents, problems = parse_yaml("1: a\n01: b\n")
-    assert [p.kind for p in problems] == ["duplicate-key"]
+    assert [p.kind for p in problems] == ["IB002"]
     assert list(documents[0].entries) == ["1"]  # type: ignore[attr-defined]
 
 
@@ -293,14 +293,14 @@ def test_complex_keys_do_not_crash() -> None:
 )
 def test_syntax_error_position(text: str, line: int, col: int) -> None:
     problem = parse_problem(text)
-    assert problem.kind == "invalid-syntax"
+    assert problem.kind == "IB001"
     assert problem.message.startswith("invalid YAML: ")
     assert (problem.span.start_line, problem.span.start_col) == (line, col), problem
 
 
 def test_syntax_error_in_a_later_document_drops_every_document() -> None:
     problem = parse_problem("a: 1\n---\nb: [\n")
-    assert problem.kind == "invalid-syntax"
+    assert problem.kind == "IB001"
 
 
 # --- limits ---------------------------------------------------------------------------------
@@ -309,20 +309,20 @@ def test_syntax_error_in_a_later_document_drops_every_document() -> None:
 def test_deep_flow_nesting_is_a_problem_not_a_crash() -> None:
     started = time.perf_counter()
     problem = parse_problem("[" * 50_000)
-    assert problem.kind == "too-deep"
+    assert problem.kind == "IB004"
     assert problem.span.start_line == 1
     assert time.perf_counter() - started < 2
 
 
 def test_deep_block_nesting_is_a_problem_not_a_crash() -> None:
     problem = parse_problem("- " * 50_000 + "x\n")
-    assert problem.kind == "too-deep"
+    assert problem.kind == "IB004"
 
 
 def test_deep_mapping_nesting_is_a_problem_not_a_crash() -> None:
     text = "".join(" " * depth + f"k{depth}:\n" for depth in range(2_000)) + " " * 2_000 + "v\n"
     problem = parse_problem(text)
-    assert problem.kind == "too-deep"
+    assert problem.kind == "IB004"
 
 
 def test_nesting_just_under_the_limit_is_accepted() -> None:
@@ -335,7 +335,7 @@ def test_nesting_just_under_the_limit_is_accepted() -> None:
 def test_nesting_just_over_the_limit_is_refused_at_the_deepest_node() -> None:
     depth = MAX_DEPTH + 2
     problem = parse_problem("[" * depth + "]" * depth)
-    assert problem.kind == "too-deep"
+    assert problem.kind == "IB004"
     assert problem.span.start_line == 1
     assert MAX_DEPTH <= problem.span.start_col <= depth
 
@@ -357,7 +357,7 @@ def test_alias_bomb_returns_quickly_with_a_problem() -> None:
     started = time.perf_counter()
     problem = parse_problem(BILLION_LAUGHS)
     assert time.perf_counter() - started < 1
-    assert problem.kind == "too-many-aliases"
+    assert problem.kind == "IB005"
     assert problem.span.start_line == 1
 
 
@@ -369,13 +369,13 @@ def test_wide_alias_bomb_in_mapping_values_returns_quickly() -> None:
     started = time.perf_counter()
     problem = parse_problem("\n".join(lines) + "\n")
     assert time.perf_counter() - started < 1
-    assert problem.kind == "too-many-aliases"
+    assert problem.kind == "IB005"
 
 
 @pytest.mark.parametrize("text", ["a: &a [*a]\n", "&a\nx: *a\n", "a: &a {b: *a}\n"])
 def test_recursive_alias_is_a_problem(text: str) -> None:
     problem = parse_problem(text)
-    assert problem.kind == "too-many-aliases"
+    assert problem.kind == "IB005"
 
 
 def test_a_few_aliases_are_fine() -> None:
@@ -393,9 +393,43 @@ def test_merge_key_merges_and_explicit_keys_win() -> None:
     derived = at(root, "derived")
     assert isinstance(derived, Mapping)
     assert {key: value(node) for key, node in derived.entries.items()} == {"x": 1, "y": 3, "z": 4}
-    # Merged values keep their positions in the anchored mapping.
-    assert at(derived, "x").span == Span(2, 6, 2, 7)
+    # Merged values stand where the alias stands in the mapping that uses them (a finding
+    # there belongs to that mapping's resource); explicit keys keep their own positions.
+    assert at(derived, "x").span == Span(5, 7, 5, 12)
     assert at(derived, "y").span == Span(6, 6, 6, 7)
+
+
+def test_alias_expansion_is_placed_at_the_alias_and_says_where_the_anchor_is() -> None:
+    origins: dict[Span, str] = {}
+    documents, problems = parse_yaml(
+        "a: &opts\n  HttpTokens: optional\nb:\n  x: *opts\nc: *opts\n", origins
+    )
+    assert problems == []
+    (root,) = documents
+    assert at(at(root, "a"), "HttpTokens").span == Span(2, 15, 2, 23)
+    assert at(at(root, "b"), "x").span == Span(4, 6, 4, 11)
+    assert at(at(at(root, "b"), "x"), "HttpTokens").span == Span(4, 6, 4, 11)
+    assert at(root, "c").span == Span(5, 4, 5, 9)
+    assert origins == {
+        Span(4, 6, 4, 11): "through the alias *opts, anchored at line 1",
+        Span(5, 4, 5, 9): "through the alias *opts, anchored at line 1",
+    }
+
+
+def test_a_long_flat_list_and_many_documents_are_no_alias_bomb() -> None:
+    # IB005 counts the nodes aliases add, not every node of every document.
+    flat = "x: &a 1\nitems:\n" + "  - 1\n" * 600_000
+    documents, problems = parse_yaml(flat)
+    assert problems == [] and len(documents) == 1
+    many = "a: &x 1\n" + "---\nb: 1\n" * 200_000
+    documents, problems = parse_yaml(many)
+    assert problems == [] and len(documents) == 200_001
+
+
+def test_aliases_that_add_too_many_nodes_across_documents_are_an_alias_bomb() -> None:
+    block = "a: &a [" + ", ".join(["1"] * 1000) + "]\nb: [" + ", ".join(["*a"] * 300) + "]\n"
+    documents, problems = parse_yaml(block + "---\n" + block)
+    assert [problem.kind for problem in problems] == ["IB005"] and documents == []
 
 
 def test_merge_key_with_a_list_of_mappings_first_wins() -> None:
@@ -491,11 +525,11 @@ def test_integers_too_long_to_print_stay_text() -> None:
 
 @pytest.mark.parametrize(("levels", "refused"), [(200, False), (201, True)])
 def test_yaml_and_json_refuse_the_same_nesting_depth(levels: int, refused: bool) -> None:
-    from iblint.loaders.json_nodes import parse_json
+    from iblint.syntax.json_tree import parse_json
 
     yaml_documents, yaml_problems = parse_yaml("[" * levels + "1" + "]" * levels)
     json_root, json_problems = parse_json("[" * levels + "1" + "]" * levels)
     assert (yaml_documents == []) is refused
     assert (json_root is None) is refused
-    assert [p.kind for p in yaml_problems] == (["too-deep"] if refused else [])
-    assert [p.kind for p in json_problems] == (["too-deep"] if refused else [])
+    assert [p.kind for p in yaml_problems] == (["IB004"] if refused else [])
+    assert [p.kind for p in json_problems] == (["IB004"] if refused else [])

@@ -3,9 +3,9 @@ planned_values (root and child modules), translated to API member names."""
 
 from __future__ import annotations
 
-from iblint.loaders.json_nodes import parse_json
-from iblint.loaders.terraform_plan import is_plan, plan_resources
+from iblint.dialects.terraform_plan import is_plan, plan_resources
 from iblint.model import Mapping, Scalar, Sequence, Unknown
+from iblint.syntax.json_tree import parse_json
 from tests.terraform.plan_documents import PLAN
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from iblint.loaders.json_nodes import parse_json
-from iblint.loaders.terraform import VariableValue
-from iblint.loaders.terraform_json import json_resources
+from iblint.dialects.terraform_hcl import VariableValue
+from iblint.dialects.terraform_json import json_resources
 from iblint.model import Mapping, Scalar, Sequence, Span, Unknown
+from iblint.syntax.json_tree import parse_json
 
 CDKTF = """\
 {

@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iblint.loaders.terraform import clear_caches, module_variables, parse_terraform
+from iblint.dialects.terraform_hcl import clear_caches, module_variables, parse_terraform
 from iblint.model import Mapping, Scalar, Sequence, Span, Unknown
 
 RECIPE = b"""\
@@ -164,7 +164,7 @@ def test_syntax_error_is_one_problem_at_its_position() -> None:
     document = parse_terraform(source, None, {})
     assert document.resources == []
     (problem,) = document.problems
-    assert problem.kind == "invalid-syntax"
+    assert problem.kind == "IB001"
     assert problem.span.start_line in (2, 3)
 
 
@@ -294,8 +294,8 @@ def test_unclosed_string_points_at_the_string() -> None:
 
 
 def test_no_device_false_is_absent_in_both_loaders() -> None:
-    from iblint.loaders.json_nodes import parse_json
-    from iblint.loaders.terraform_plan import plan_resources
+    from iblint.dialects.terraform_plan import plan_resources
+    from iblint.syntax.json_tree import parse_json
 
     source = (
         b'resource "aws_imagebuilder_image_recipe" "r" {\n'

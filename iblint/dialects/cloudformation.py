@@ -2,7 +2,9 @@
 
 Property names are translated to API member names at this edge (``HttpTokens`` becomes
 ``httpTokens``, the top-level ``Version`` becomes ``semanticVersion``; see
-``../shared/reference/cfn-api-mapping.md``). Intrinsic functions become :class:`Unknown`
+the CloudFormation resource reference,
+https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagerecipe.html,
+against the Image Builder API reference). Intrinsic functions become :class:`Unknown`
 nodes, except ``Fn::If``, whose two branches become a :class:`Choice` so literal branches are
 still checked; ``!Ref AWS::NoValue`` in a branch means "property absent". Dynamic references
 (``{{resolve:ssm:...}}``, ``{{resolve:secretsmanager:...}}``) are resolved at deployment, so a
@@ -19,7 +21,6 @@ from iblint.model import (
     ResourceKind,
     Scalar,
     Sequence,
-    SourceFormat,
     Unknown,
 )
 
@@ -70,9 +71,7 @@ def template_resources(root: Mapping) -> list[Resource]:
             continue
         assert isinstance(declaration, Mapping)
         for body in _bodies(declaration):
-            found.append(
-                Resource(kind, logical_id, body, SourceFormat.CLOUDFORMATION, declaration.anchor)
-            )
+            found.append(Resource(kind, logical_id, body, declaration.anchor))
     return found
 
 
@@ -187,3 +186,11 @@ def _is_no_value(node: Node) -> bool:
         ref = node.get("Ref")
         return isinstance(ref, Scalar) and ref.value == "AWS::NoValue"
     return False
+
+
+claims = is_template
+
+
+def resources(document: Node, context: object) -> list[Resource]:
+    assert isinstance(document, Mapping)
+    return template_resources(document)

@@ -10,7 +10,7 @@ objects in plan JSON; they are translated like the ``.tf`` loader translates blo
 
 from __future__ import annotations
 
-from iblint.loaders.terraform_names import (
+from iblint.dialects.terraform_names import (
     LIST_BLOCKS,
     MAP_ARGUMENTS,
     RESOURCE_KINDS,
@@ -18,7 +18,7 @@ from iblint.loaders.terraform_names import (
     member_name,
     place_member,
 )
-from iblint.model import Mapping, Node, Resource, Scalar, Sequence, SourceFormat, Span, Unknown
+from iblint.model import Mapping, Node, Resource, Scalar, Sequence, Span, Unknown
 
 
 class OpenMapping(Mapping):
@@ -37,7 +37,7 @@ class OpenMapping(Mapping):
     def get(self, key: str) -> Node | None:
         found = self.entries.get(key)
         if found is None and key not in self.unset:
-            return Unknown("not known until apply", self.span, self.key_span)
+            return Unknown("not known until apply", self.span, self.key_span, may_be_null=True)
         return found
 
 
@@ -68,9 +68,7 @@ def plan_resources(root: Mapping) -> list[Resource]:
                     continue
                 kind = RESOURCE_KINDS[type_name]
                 body = _translate_body(values, None, open_world=True)
-                found.append(
-                    Resource(kind, address, body, SourceFormat.TERRAFORM_PLAN, body.anchor)
-                )
+                found.append(Resource(kind, address, body, body.anchor, named_in_messages=True))
     return found
 
 
@@ -94,7 +92,7 @@ def _from_change(change: Node) -> Resource | None:
     body = _translate_body(
         after, unknown if isinstance(unknown, Mapping) else None, open_world=False
     )
-    return Resource(kind, address, body, SourceFormat.TERRAFORM_PLAN, body.anchor)
+    return Resource(kind, address, body, body.anchor, named_in_messages=True)
 
 
 def _module_resources(module: Mapping, depth: int) -> list[tuple[str, str, Mapping]]:
@@ -154,7 +152,7 @@ def _translate_value(
     if isinstance(marker, Scalar) and marker.value is True:
         span = value.span if value is not None else marker.span
         key_span = value.key_span if value is not None else marker.key_span
-        return Unknown("known after apply", span, key_span)
+        return Unknown("known after apply", span, key_span, may_be_null=True)
     if value is None or (isinstance(value, Scalar) and value.value is None):
         return None  # unset
     if name in MAP_ARGUMENTS:
@@ -183,3 +181,11 @@ def _translate_value(
     if isinstance(value, Sequence) and not value.items and name not in LIST_BLOCKS:
         return None  # an absent single block
     return value
+
+
+claims = is_plan
+
+
+def resources(document: Node, context: object) -> list[Resource]:
+    assert isinstance(document, Mapping)
+    return plan_resources(document)

@@ -14,7 +14,7 @@ Bodies already use API member names, so they are passed through unchanged.
 
 from __future__ import annotations
 
-from iblint.model import Mapping, Node, Resource, ResourceKind, Scalar, Sequence, SourceFormat
+from iblint.model import Mapping, Node, Resource, ResourceKind, Scalar, Sequence
 
 _RESPONSE_MEMBERS = {
     "imageRecipe": ResourceKind.IMAGE_RECIPE,
@@ -123,4 +123,12 @@ def _request_name(kind: ResourceKind) -> str:
 
 
 def _resource(kind: ResourceKind, name: str, body: Mapping) -> Resource:
-    return Resource(kind, name, body, SourceFormat.API, body.anchor)
+    return Resource(kind, name, body, body.anchor)
+
+
+def claims(document: Node) -> bool:
+    return isinstance(document, Mapping)
+
+
+def resources(document: Node, context: object) -> list[Resource]:
+    return document_resources(document)

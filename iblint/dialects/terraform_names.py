@@ -1,5 +1,6 @@
 """Terraform attribute and block names to Image Builder API member names, shared by the
-``.tf`` and plan-JSON loaders (``../shared/reference/imagebuilder-facts.md`` §6)."""
+``.tf`` and plan-JSON loaders (the provider's schema:
+https://github.com/hashicorp/terraform-provider-aws/tree/main/internal/service/imagebuilder)."""
 
 from __future__ import annotations
 

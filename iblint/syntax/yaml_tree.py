@@ -10,16 +10,20 @@ loader handles YAML and JSON alike.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import yaml
+from yaml.composer import Composer, ComposerError
 from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.nodes import Node as YamlNode
 from yaml.resolver import Resolver
 
-from iblint.loaders.limits import MAX_DEPTH, MAX_EXPANDED_NODES
-from iblint.loaders.positions import YAML_ONLY_BREAKS, LineTable
+from iblint import problems as input_problems
 from iblint.model import InputProblem, Mapping, Node, Scalar, Sequence, Span
+from iblint.syntax.limits import MAX_DEPTH, MAX_EXPANDED_NODES
+from iblint.syntax.positions import YAML_ONLY_BREAKS, LineTable
 
 _PLAIN = "tag:iblint:plain"
 _STR = "tag:yaml.org,2002:str"
@@ -44,6 +48,37 @@ class _ComposeLoader(_BaseLoader):  # type: ignore[misc]
 
     def ascend_resolver(self) -> None:
         pass
+
+
+class _AliasNode(YamlNode):
+    """Where an alias (``*name``, ``<<: *name``) stands, and the node it repeats."""
+
+    def __init__(self, target: YamlNode, anchor: str, start_mark: Any, end_mark: Any) -> None:
+        super().__init__("alias", target, start_mark, end_mark)
+        self.target = target
+        self.anchor = anchor
+
+
+class _AliasKeepingLoader(Composer, _ComposeLoader):
+    """The C parser's events composed by PyYAML's Python composer, except that an alias
+    becomes an :class:`_AliasNode` where it stands instead of the anchored node itself: a
+    finding inside the repeated block can then point at the alias in each resource that uses
+    it. Used only for texts with anchors (the C composer is faster)."""
+
+    def __init__(self, text: str) -> None:
+        _ComposeLoader.__init__(self, text)  # type: ignore[call-arg]
+        Composer.__init__(self)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(AliasEvent):
+            event = self.get_event()
+            anchor = event.anchor
+            if anchor not in self.anchors:
+                raise ComposerError(
+                    None, None, f"found undefined alias {anchor!r}", event.start_mark
+                )
+            return _AliasNode(self.anchors[anchor], anchor, event.start_mark, event.end_mark)
+        return Composer.compose_node(self, parent, index)
 
 
 _resolver = Resolver()
@@ -103,18 +138,24 @@ def _long_form(tag: str) -> str:
 
 class _Converter:
     def __init__(self, span: Callable[[YamlNode], Span] = _span) -> None:
-        self.span = span
+        self._node_span = span
         self.problems: list[InputProblem] = []
-        self.expanded = 0
+        #: While an alias is expanded, the alias's span: every node of the repeated block is
+        #: placed there, where the alias stands in the resource that uses it.
+        self.alias_span: Span | None = None
+        #: The span of each alias expanded to where its anchor is, for messages.
+        self.alias_origins: dict[Span, str] = {}
+
+    def span(self, node: YamlNode) -> Span:
+        return self.alias_span or self._node_span(node)
 
     def convert(self, node: YamlNode, depth: int, key_span: Span | None) -> Node:
         # ``depth`` counts the collections around ``node``: the 201st nested one is refused,
         # as in the JSON parser.
+        if isinstance(node, _AliasNode):
+            return self._alias(node, depth, key_span)
         if depth >= MAX_DEPTH and not isinstance(node, ScalarNode):
             raise _TooDeep(self.span(node))
-        self.expanded += 1
-        if self.expanded > MAX_EXPANDED_NODES:
-            raise _TooBig(self.span(node))
         tag = node.tag
         if tag.startswith("!") and len(tag) > 1 and not tag.startswith("!!"):
             # A CloudFormation short-form intrinsic: `!Sub x` is `{"Fn::Sub": x}`.
@@ -144,18 +185,34 @@ class _Converter:
             if key_text in seen:
                 first = seen[key_text]
                 self.problems.append(
-                    InputProblem(
-                        "duplicate-key",
+                    input_problems.duplicate_key(
                         k_span,
-                        f"duplicate key '{key_text}' (first at line {first.start_line}); YAML keeps "
-                        "only the last value, so the earlier one is silently ignored",
-                        "remove one of the two keys, keeping the value you mean",
+                        f"key '{key_text}'",
+                        first,
+                        "YAML keeps only the last value, so the earlier one is silently ignored",
                     )
                 )
                 del entries[key_text]  # keep the insertion order of the surviving key
             seen[key_text] = k_span
             entries[key_text] = self.convert(value_node, depth + 1, k_span)
         return Mapping(entries, span, key_span)
+
+    def _alias(self, node: _AliasNode, depth: int, key_span: Span | None) -> Node:
+        if self.alias_span is not None:  # an alias inside a repeated block stays at the outer
+            return self.convert(node.target, depth, key_span)
+        span = self._node_span(node)
+        anchor_line = node.target.start_mark.line + 1
+        self.alias_origins[span] = (
+            f"through the alias *{node.anchor}, anchored at line {anchor_line}"
+        )
+        self.alias_span = span
+        problems = len(self.problems)
+        try:
+            return self.convert(node.target, depth, key_span)
+        finally:
+            self.alias_span = None
+            # A duplicate key in the anchored block is reported where the block is written.
+            del self.problems[problems:]
 
     def _merge(self, entries: dict[str, Node], value_node: YamlNode, depth: int) -> None:
         sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
@@ -190,12 +247,14 @@ class _TooBig(Exception):
         self.span = span
 
 
-def _expanded_size(root: YamlNode) -> int:
-    """How many nodes ``root`` has once every alias is expanded, in time linear in the text.
-
-    Stops counting past the limit; a node that contains itself counts as over the limit.
-    """
-    sizes: dict[int, int] = {}
+def _alias_expansion(root: YamlNode) -> int:
+    """How many nodes expanding the aliases of ``root`` adds, in time linear in the text: the
+    nodes written out once do not count (a flat list of a million items is no alias bomb),
+    every copy an alias makes does. Stops counting past the limit; an anchor that contains
+    its own alias counts as over it."""
+    over = MAX_EXPANDED_NODES + 1
+    #: id -> (expanded size, nodes added by aliases within)
+    sizes: dict[int, tuple[int, int]] = {}
     pending: list[tuple[YamlNode, bool]] = [(root, False)]
     in_progress: set[int] = set()
     while pending:
@@ -204,24 +263,32 @@ def _expanded_size(root: YamlNode) -> int:
         if key in sizes:
             continue
         children: list[YamlNode]
-        if isinstance(node, SequenceNode):
+        if isinstance(node, _AliasNode):
+            children = [node.target]
+        elif isinstance(node, SequenceNode):
             children = node.value
         elif isinstance(node, MappingNode):
             children = [part for pair in node.value for part in pair]
         else:
-            sizes[key] = 1
+            sizes[key] = (1, 0)
             continue
         if children_done:
             in_progress.discard(key)
-            total = 1 + sum(sizes.get(id(child), MAX_EXPANDED_NODES + 1) for child in children)
-            sizes[key] = min(total, MAX_EXPANDED_NODES + 1)
+            if isinstance(node, _AliasNode):
+                size = sizes.get(id(node.target), (over, over))[0]
+                sizes[key] = (size, size)
+                continue
+            parts = [sizes.get(id(child), (over, over)) for child in children]
+            size = min(1 + sum(part[0] for part in parts), over)
+            added = min(sum(part[1] for part in parts), over)
+            sizes[key] = (size, added)
             continue
         if key in in_progress:
-            return MAX_EXPANDED_NODES + 1
+            return over
         in_progress.add(key)
         pending.append((node, True))
         pending.extend((child, False) for child in children if id(child) not in sizes)
-    return sizes[id(root)]
+    return sizes[id(root)][1]
 
 
 def _mark_span(mark: yaml.Mark | None, table: LineTable) -> Span:
@@ -230,16 +297,21 @@ def _mark_span(mark: yaml.Mark | None, table: LineTable) -> Span:
     return table.point(mark.index)
 
 
-def parse_yaml(text: str) -> tuple[list[Node], list[InputProblem]]:
+def parse_yaml(
+    text: str, alias_origins: dict[Span, str] | None = None
+) -> tuple[list[Node], list[InputProblem]]:
     """Every document in ``text`` as nodes, with the input problems found on the way.
 
-    Never raises for bad input: a syntax error, excessive depth or an alias bomb is returned as
-    an :class:`InputProblem` and no documents.
+    The nodes of a block repeated by an alias are placed where the alias stands;
+    ``alias_origins``, if given, receives each such alias's span and the words saying where its
+    anchor is. Never raises for bad input: a syntax error, excessive depth or an alias bomb is
+    returned as an :class:`InputProblem` and no documents.
     """
     # libyaml skips a byte order mark without counting it in offsets; Python's parser counts it.
     text = text.removeprefix("\ufeff")
-    loader = _ComposeLoader(text)
     has_anchors = "&" in text
+    loader = _AliasKeepingLoader(text) if has_anchors else _ComposeLoader(text)
+    expanded = 0
     documents: list[Node] = []
     if any(character in text for character in YAML_ONLY_BREAKS):
         converter = _Converter(_span_by_offsets(LineTable(text)))
@@ -250,53 +322,28 @@ def parse_yaml(text: str) -> tuple[list[Node], list[InputProblem]]:
             composed = loader.get_node()
             if composed is None:
                 continue
-            if has_anchors and _expanded_size(composed) > MAX_EXPANDED_NODES:
-                raise _TooBig(converter.span(composed))
+            if has_anchors:
+                expanded += _alias_expansion(composed)
+                if expanded > MAX_EXPANDED_NODES:
+                    raise _TooBig(converter.span(composed))
             documents.append(converter.convert(composed, 0, None))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(part for part in (error.context, error.problem) if part)
         if "maximum nesting depth" in message:
-            return [], [_too_deep(_mark_span(mark, LineTable(text)))]
+            return [], [input_problems.too_deep(_mark_span(mark, LineTable(text)))]
         return [], [
-            InputProblem(
-                "invalid-syntax",
-                _mark_span(mark, LineTable(text)),
-                f"invalid YAML: {message or 'cannot parse'}",
-                "fix the YAML syntax at this position",
-            )
+            input_problems.invalid_syntax(_mark_span(mark, LineTable(text)), "YAML", message)
         ]
     except yaml.YAMLError as error:
-        return [], [
-            InputProblem(
-                "invalid-syntax",
-                Span(1, 1, 1, 1),
-                f"invalid YAML: {error}",
-                "fix the YAML syntax",
-            )
-        ]
+        return [], [input_problems.invalid_syntax(Span(1, 1, 1, 1), "YAML", str(error))]
     except (_TooDeep, RecursionError) as error:
         span = error.span if isinstance(error, _TooDeep) else Span(1, 1, 1, 1)
-        return [], [_too_deep(span)]
+        return [], [input_problems.too_deep(span)]
     except _TooBig as error:
-        return [], [
-            InputProblem(
-                "too-many-aliases",
-                error.span,
-                f"aliases expand this document to more than {MAX_EXPANDED_NODES:,} nodes "
-                "(an alias bomb?); it was not checked",
-                "expand the aliases by hand or split the document",
-            )
-        ]
+        return [], [input_problems.alias_bomb(error.span)]
     finally:
         loader.dispose()
+    if alias_origins is not None:
+        alias_origins.update(converter.alias_origins)
     return documents, converter.problems
-
-
-def _too_deep(span: Span) -> InputProblem:
-    return InputProblem(
-        "too-deep",
-        span,
-        f"nesting deeper than {MAX_DEPTH} levels; the document was not checked",
-        "flatten the document: no Image Builder definition nests this deep",
-    )

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from json.decoder import scanstring  # type: ignore[attr-defined]
 
-from iblint.loaders.limits import MAX_DEPTH
-from iblint.loaders.positions import LineTable
+from iblint import problems as input_problems
 from iblint.model import InputProblem, Mapping, Node, Scalar, Sequence, Span
+from iblint.syntax.limits import MAX_DEPTH
+from iblint.syntax.positions import LineTable
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
@@ -51,22 +52,8 @@ def parse_json(text: str) -> tuple[Node | None, list[InputProblem]]:
     except _SyntaxError as error:
         span = positions.point(error.offset)
         if error.message.startswith("nesting"):
-            return None, [
-                InputProblem(
-                    "too-deep",
-                    span,
-                    f"nesting deeper than {MAX_DEPTH} levels; the document was not checked",
-                    "flatten the document: no Image Builder definition nests this deep",
-                )
-            ]
-        return None, [
-            InputProblem(
-                "invalid-syntax",
-                span,
-                f"invalid JSON: {error.message}",
-                "fix the JSON syntax at this position",
-            )
-        ]
+            return None, [input_problems.too_deep(span)]
+        return None, [input_problems.invalid_syntax(span, "JSON", error.message)]
 
 
 class _Parser:
@@ -160,12 +147,11 @@ class _Parser:
         if key in container.seen:
             first = container.seen[key]
             self.problems.append(
-                InputProblem(
-                    "duplicate-key",
+                input_problems.duplicate_key(
                     key_span,
-                    f"duplicate key '{key}' (first at {first.start_line}:{first.start_col}); only the last "
-                    "value is used, so the earlier one is silently ignored",
-                    "remove one of the two keys, keeping the value you mean",
+                    f"key '{key}'",
+                    first,
+                    "only the last value is used, so the earlier one is silently ignored",
                 )
             )
         container.seen[key] = key_span

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from iblint.loaders.terraform_names import (
+from iblint.dialects.terraform_names import (
     ADDITIONAL_INSTANCE_CONFIGURATION,
     LIST_BLOCKS,
     MAP_ARGUMENTS,
@@ -21,14 +21,14 @@ from iblint.loaders.terraform_names import (
     finish_members,
     place_member,
 )
-from iblint.model import Mapping, Node, Resource, Scalar, Sequence, SourceFormat, Span, Unknown
+from iblint.model import Mapping, Node, Resource, Scalar, Sequence, Span, Unknown
 
 #: Meta-arguments that are no part of the resource's settings.
 _META = frozenset({"depends_on", "lifecycle", "provider", "provisioner", "connection"})
 _VARIABLE_ONLY = re.compile(r"^\$\{\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}$")
 
 if TYPE_CHECKING:
-    from iblint.loaders.terraform import VariableValue
+    from iblint.dialects.terraform_hcl import VariableValue
 
 
 def is_terraform_json(display_path: str) -> bool:
@@ -54,7 +54,6 @@ def json_resources(
                                 kind,
                                 f"{type_name}.{name}",
                                 translated,
-                                SourceFormat.TERRAFORM,
                                 translated.anchor,
                             )
                         )
@@ -84,7 +83,9 @@ class _Translator:
             if name == "dynamic":
                 for dynamic in _objects(value):
                     for dynamic_name, content in dynamic.entries.items():
-                        unknown = Unknown("dynamic block", content.span, content.key_span)
+                        unknown = Unknown(
+                            "dynamic block", content.span, content.key_span, may_be_null=True
+                        )
                         if dynamic_name in ADDITIONAL_INSTANCE_CONFIGURATION and top_level:
                             additional[ADDITIONAL_INSTANCE_CONFIGURATION[dynamic_name]] = unknown
                         elif dynamic_name in LIST_BLOCKS:
@@ -122,7 +123,7 @@ class _Translator:
                 shown = repr(known.node.value)
                 self.origins[node.span] = f"var.{match.group(1)} = {shown}, {known.origin}"
                 return Scalar(known.node.value, node.span, node.key_span)
-            return Unknown("expression", node.span, node.key_span)
+            return Unknown("expression", node.span, node.key_span, may_be_null=True)
         if isinstance(node, Sequence):
             return Sequence([self.expression(i) for i in node.items], node.span, node.key_span)
         if isinstance(node, Mapping):

@@ -1,10 +1,10 @@
 """Terraform ``.tf`` files to Image Builder resources.
 
-Parsed with tree-sitter's HCL grammar: it is error tolerant, gives exact positions and parses the
-whole corpus in a fraction of the time python-hcl2 takes (see the closing note of the Terraform
-issue). Attribute and block names map to API members (``instance_metadata_options { http_tokens }``
-becomes ``instanceMetadataOptions.httpTokens``; repeated blocks such as ``block_device_mapping``
-and ``component`` become lists; ``../shared/reference/imagebuilder-facts.md`` §6).
+Parsed with tree-sitter's HCL grammar: it is error tolerant, gives exact positions and parses
+real Terraform files in a fraction of the time python-hcl2 takes. Attribute and block names
+map to API members (``instance_metadata_options { http_tokens }`` becomes
+``instanceMetadataOptions.httpTokens``; repeated blocks such as ``block_device_mapping`` and
+``component`` become lists, as the provider's schema names them).
 
 Expressions are unknown, with one exception: ``var.NAME`` whose value is a literal in the same
 module (the variable's ``default``, overridden by ``terraform.tfvars`` and then ``*.auto.tfvars``
@@ -20,9 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from iblint.loaders.limits import MAX_DEPTH
-from iblint.loaders.positions import LineTable
-from iblint.loaders.terraform_names import (
+from iblint.dialects.terraform_names import (
     ADDITIONAL_INSTANCE_CONFIGURATION,
     LIST_BLOCKS,
     RESOURCE_KINDS,
@@ -37,10 +35,12 @@ from iblint.model import (
     Resource,
     Scalar,
     Sequence,
-    SourceFormat,
     Span,
     Unknown,
 )
+from iblint.problems import InputProblemKind
+from iblint.syntax.limits import MAX_DEPTH
+from iblint.syntax.positions import LineTable
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -153,13 +153,13 @@ def parse_terraform(
             body = converter.block_body(block, 0, top_level=True)
             if _never_created(body):
                 continue
-            resources.append(Resource(kind, address, body, SourceFormat.TERRAFORM, body.anchor))
+            resources.append(Resource(kind, address, body, body.anchor))
     except _TooDeep as too_deep:
         return TerraformDocument(
             [],
             [
                 InputProblem(
-                    "too-deep",
+                    InputProblemKind.TOO_DEEP,
                     too_deep.span,
                     f"nesting deeper than {MAX_DEPTH} levels; the file was not checked",
                     "flatten the expression: no Image Builder definition nests this deep",
@@ -265,7 +265,7 @@ def _first_syntax_problem(root: tree_sitter.Node, source: _Source) -> InputProbl
 
 def _invalid(span: Span, what: str) -> InputProblem:
     return InputProblem(
-        "invalid-syntax",
+        InputProblemKind.INVALID_SYNTAX,
         Span(span.start_line, span.start_col, span.start_line, span.start_col + 1),
         f"invalid HCL: {what}",
         "fix the Terraform syntax at this position (`terraform validate` shows it too)",
@@ -448,7 +448,10 @@ class _Converter:
                         dynamic_name = labels[0]
                         # How many such blocks there will be is unknown.
                         unknown = Unknown(
-                            "dynamic block", source.span(child), _header_span(child, source)
+                            "dynamic block",
+                            source.span(child),
+                            _header_span(child, source),
+                            may_be_null=True,
                         )
                         if dynamic_name in LIST_BLOCKS:
                             # The static blocks beside it are still there: keep them.
@@ -487,7 +490,7 @@ class _Converter:
             return
         self.problems.append(
             InputProblem(
-                "duplicate-key",
+                InputProblemKind.DUPLICATE_KEY,
                 span,
                 f"{what} '{name}' appears twice in this block (first at line {first.start_line}); "
                 "Terraform rejects the file, and only the last one is checked here",
@@ -568,7 +571,7 @@ class _Converter:
                     and not isinstance(operand.value, bool)
                 ):
                     return Scalar(-operand.value, span, key_span)
-        return Unknown("expression", span, key_span)
+        return Unknown("expression", span, key_span, may_be_null=True)
 
     def _object_key(self, node: tree_sitter.Node) -> str | None:
         inner = (
@@ -598,7 +601,7 @@ class _Converter:
             if known is not None:
                 self.origins[span] = f"var.{name} = {_shown(known.node)}, {known.origin}"
                 return _relocated(known.node, span, key_span)
-        return Unknown(source.text(node)[:60], span, key_span)
+        return Unknown(source.text(node)[:60], span, key_span, may_be_null=True)
 
 
 def _shown(node: Node) -> str:
@@ -617,7 +620,7 @@ def _relocated(node: Node, span: Span, key_span: Span | None) -> Node:
         return Mapping(
             {k: _relocated(v, span, span) for k, v in node.entries.items()}, span, key_span
         )
-    return Unknown(getattr(node, "what", "expression"), span, key_span)
+    return Unknown(getattr(node, "what", "expression"), span, key_span, may_be_null=True)
 
 
 def _number(text: str) -> int | float:
@@ -696,7 +699,7 @@ def _overridden_addresses(directory: str) -> frozenset[str]:
 
 
 def _tfvars_json_values(path: str, name: str) -> Iterator[tuple[str, VariableValue]]:
-    from iblint.loaders.json_nodes import parse_json
+    from iblint.syntax.json_tree import parse_json
 
     data = _read(path)
     if data is None:

@@ -1,0 +1,267 @@
+"""From a file on disk (or text) to a :class:`LoadedFile`: resources plus input problems.
+
+The pipeline for one file: read its bytes (bounded; :func:`load_path`), decode them, pick the
+dialects that may read a file of its name (:mod:`iblint.dialects`), parse the text with their
+syntax (:mod:`iblint.syntax`), and let the first dialect that claims each document turn it into
+resources. Files are classified by content, not by name. A file that is not an Image Builder
+definition yields nothing at all, not even a syntax error, unless its raw text mentions Image
+Builder structurally (pre-commit hands us every YAML and JSON file, Helm templates included).
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+from iblint import problems as input_problems
+from iblint.dialects import (
+    LoadContext,
+    RunCache,
+    Syntax,
+    dialects_for,
+    has_known_suffix,
+    is_supporting_file,
+)
+from iblint.model import InputProblem, LoadedFile, Node, Resource, Span
+from iblint.suppressions import find_suppressions
+from iblint.syntax.limits import MAX_FILE_BYTES
+from iblint.syntax.positions import LineTable
+
+#: Lower-cased structural markers whose presence makes a file we cannot parse worth reporting:
+#: a CloudFormation type, a Terraform resource type, an Image Builder ARN, or an API member
+#: name. The bare word "imagebuilder" is not one: Helm values and comments use it freely.
+_MARKERS = (
+    "aws::imagebuilder::",
+    "aws_imagebuilder_",
+    ":imagebuilder:",
+    "parentimage",
+    "instancemetadataoptions",
+    "instanceprofilename",
+    "componentarn",
+)
+_BINARY_SNIFF_BYTES = 8192
+#: How much of a file over the size limit is read to tell whether it is worth reporting.
+_SNIFF_BYTES = 64 * 1024
+
+
+def load_path(
+    path: Path,
+    display_path: str,
+    max_bytes: int = MAX_FILE_BYTES,
+    cache: RunCache | None = None,
+) -> LoadedFile:
+    """Reads and loads one file; never raises for anything about the file itself."""
+    loaded = LoadedFile(display_path)
+    if path.is_dir():  # a directory the walk could not read
+        return _unlisted_directory(path, loaded)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            with path.open("rb") as stream:
+                # Only the head is read: whether it is ours is told by its first bytes.
+                if mentions_image_builder_bytes(stream.read(_SNIFF_BYTES)):
+                    loaded.input_problems.append(input_problems.too_large(size, max_bytes))
+            return loaded
+        data = path.read_bytes()
+    except OSError as error:
+        loaded.input_problems.append(
+            input_problems.unreadable(f"cannot read the file: {error.strerror or error}")
+        )
+        return loaded
+    return load_bytes(data, display_path, loaded, max_bytes, path, cache)
+
+
+def _unlisted_directory(path: Path, loaded: LoadedFile) -> LoadedFile:
+    try:
+        os.listdir(path)
+    except OSError as error:
+        loaded.input_problems.append(
+            input_problems.unreadable(
+                f"cannot list the directory: {error.strerror or error}; nothing in it was checked",
+                "check the directory's permissions",
+            )
+        )
+    return loaded
+
+
+def load_bytes(
+    data: bytes,
+    display_path: str,
+    loaded: LoadedFile | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
+    path: Path | None = None,
+    cache: RunCache | None = None,
+) -> LoadedFile:
+    """Loads a file's bytes; ``path`` (the file on disk) lets Terraform read its module."""
+    loaded = loaded or LoadedFile(display_path)
+    if is_supporting_file(display_path):
+        return loaded
+    if len(data) > max_bytes:
+        if mentions_image_builder_bytes(data):
+            loaded.input_problems.append(input_problems.too_large(len(data), max_bytes))
+        return loaded
+    text = _decode(data, loaded)
+    if text is None:
+        return loaded
+    return load_text(text, display_path, loaded, path, cache)
+
+
+def load_text(
+    text: str,
+    display_path: str,
+    loaded: LoadedFile | None = None,
+    path: Path | None = None,
+    cache: RunCache | None = None,
+) -> LoadedFile:
+    """Parses ``text`` (named ``display_path``) and lets the dialects that may read a file of
+    that name claim each document; ``path`` (the file on disk) lets Terraform read its
+    module, ``cache`` is the run's."""
+    loaded = loaded or LoadedFile(display_path)
+    text = text.removeprefix("\ufeff")  # text given directly may still carry its BOM
+    if is_supporting_file(display_path):
+        return loaded
+    lowered = text.lower()
+    candidates = [
+        dialect
+        for dialect in dialects_for(display_path)
+        if any(trigger in lowered for trigger in dialect.triggers)
+    ]
+    if not candidates:
+        return loaded  # nothing here can make it an Image Builder document: skip the parse
+    syntax = candidates[0].syntax
+    alias_origins: dict[Span, str] = {}
+    documents, problems, has_comments = _parse(text, syntax, display_path, alias_origins)
+    context = LoadContext(path, cache)
+    resources: list[Resource] = []
+    for document in documents:
+        for dialect in candidates:
+            if dialect.claims(document):
+                resources.extend(dialect.resources(document, context))
+                break
+    problems.extend(context.problems)
+    # A file we could not parse, or whose problems (a duplicate key overriding an Image
+    # Builder resource) leave no resource, is worth a word only if it is plausibly ours: a
+    # known suffix, and Image Builder mentioned structurally (a Helm template is not).
+    plausible = (
+        (not documents or problems)
+        and has_known_suffix(display_path)
+        and mentions_image_builder(text)
+    )
+    if resources or plausible:
+        loaded.resources.extend(resources)
+        loaded.input_problems.extend(problems)
+        loaded.origins.update(context.origins)
+        loaded.origins.update(alias_origins)
+        loaded.aliased.update(alias_origins)
+        if has_comments:  # JSON has no comments: "iblint: ignore" there is in a string
+            loaded.suppressions = find_suppressions(text, hcl=syntax is Syntax.HCL)
+    return loaded
+
+
+class CatalogFile(NamedTuple):
+    """A ``--catalog`` file, read and parsed once."""
+
+    resources: list[Resource]
+    #: A ListComponents/ListComponentBuildVersions document, even an empty one.
+    is_listing: bool
+    #: Why it yielded nothing, if it could not be read or parsed.
+    problems: list[InputProblem]
+
+
+def load_catalog(path: Path) -> CatalogFile:
+    """A file named as a component catalog: unlike a checked file, its problems are kept
+    whatever it holds, since it must be a catalog document."""
+    from iblint.dialects import api_documents
+
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        return CatalogFile(
+            [], False, [input_problems.unreadable(f"cannot read: {error.strerror or error}")]
+        )
+    except UnicodeError:
+        return CatalogFile([], False, [input_problems.unreadable("not valid UTF-8")])
+    # By content, not suffix: `aws ... --output yaml > catalog.json` happens.
+    documents, problems, _ = _parse(text, Syntax.DATA, "", None)
+    context = LoadContext(None)
+    resources = [
+        resource
+        for document in documents
+        for resource in api_documents.resources(document, context)
+    ]
+    listing = any(api_documents.is_catalog_listing(document) for document in documents)
+    return CatalogFile(resources, listing, problems)
+
+
+def _parse(
+    text: str, syntax: Syntax, display_path: str, alias_origins: dict[Span, str] | None
+) -> tuple[list[Node], list[InputProblem], bool]:
+    """The documents, the problems, and whether the text may hold comments (YAML, HCL)."""
+    if syntax is Syntax.HCL:
+        from iblint.syntax.hcl_tree import parse_hcl
+
+        hcl_root, hcl_problems = parse_hcl(text.encode("utf-8", "surrogatepass"))
+        return ([hcl_root] if hcl_root is not None else []), hcl_problems, True
+    from iblint.syntax.json_tree import parse_json
+
+    if syntax is Syntax.JSON:
+        root, problems = parse_json(text)
+        return ([root] if root is not None else []), problems, False
+    is_json_name = display_path.lower().endswith(".json")
+    if is_json_name or text.lstrip()[:1] in ("{", "["):
+        root, problems = parse_json(text)
+        if root is not None:
+            return [root], problems, False
+        if is_json_name:
+            return [], problems, False
+        yaml_documents, yaml_problems = _parse_yaml(text, alias_origins)
+        if yaml_documents:
+            return yaml_documents, yaml_problems, True
+        return [], problems, False
+    return (*_parse_yaml(text, alias_origins), True)
+
+
+def _parse_yaml(
+    text: str, alias_origins: dict[Span, str] | None
+) -> tuple[list[Node], list[InputProblem]]:
+    from iblint.syntax.yaml_tree import parse_yaml
+
+    return parse_yaml(text, alias_origins)
+
+
+def _decode(data: bytes, loaded: LoadedFile) -> str | None:
+    """The file's text, or ``None`` when it is binary or cannot be decoded."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    if b"\x00" in data[:_BINARY_SNIFF_BYTES]:
+        return None  # binary: skipped without a word
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if mentions_image_builder_bytes(data):
+            before = data[: error.start].decode("utf-8-sig", "replace")
+            line, column = LineTable(before).at(len(before))
+            loaded.input_problems.append(
+                input_problems.unreadable(
+                    f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset "
+                    f"{error.start})",
+                    "save the file as UTF-8",
+                    Span(line, column, line, column + 1),
+                )
+            )
+        return None
+
+
+def mentions_image_builder(text: str) -> bool:
+    lowered = text.lower()
+    return any(marker in lowered for marker in _MARKERS)
+
+
+def mentions_image_builder_bytes(data: bytes) -> bool:
+    lowered = data.lower()
+    return any(marker.encode() in lowered for marker in _MARKERS)

@@ -128,12 +128,24 @@ def alternatives(node: Node | None) -> Iterator[Node | None]:
     """Every concrete value ``node`` may take: the branches of a :class:`Choice`, flattened.
 
     ``None`` stands for "absent". Anything else is yielded as is, :class:`Unknown` included.
+    A branch shared by several choices (YAML aliases nesting ``Fn::If``) is visited once, so
+    the work is linear in the number of distinct nodes, whatever the nesting depth.
     """
-    if isinstance(node, Choice):
-        for branch in node.branches:
-            yield from alternatives(branch)
-    else:
+    if not isinstance(node, Choice):
         yield node
+        return
+    seen: set[int] = set()
+    pending: list[Node | None] = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, Choice):
+            if id(current) not in seen:
+                seen.add(id(current))
+                pending.extend(reversed(current.branches))
+        elif current is None or id(current) not in seen:
+            if current is not None:
+                seen.add(id(current))
+            yield current
 
 
 class ResourceKind(enum.Enum):

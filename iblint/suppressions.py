@@ -19,10 +19,13 @@ _LINE_BREAK = re.compile(r"\r\n?|\n")
 #: wanted, a reason: ``# iblint: ignore IB101, IB2 legacy AMI``. Anything else after
 #: ``ignore`` (``ignored``, ``ignore because``, ``ignore W202``, ``ignore IB1011``) is not a
 #: suppression: a typo must not silence every rule on the line.
+#: Every quantifier is possessive (``*+``): two runs of optional blanks side by side would
+#: otherwise backtrack over each other, quadratic in a long run of spaces.
 _SUPPRESSION = re.compile(
-    r"iblint:[ \t]*ignore"
-    r"(?:[ \t]*(?:\*/)?[ \t]*$"
-    r"|[ \t]*[=:]?[ \t]*(?P<ids>IB[0-9]{1,3}(?:[ \t]*,[ \t]*IB[0-9]{1,3})*)(?=[ \t]|\*/|$))",
+    r"iblint:[ \t]*+ignore"
+    r"(?:[ \t]*+(?:\*/)?+[ \t]*+$"
+    r"|[ \t]*+[=:]?+[ \t]*+"
+    r"(?P<ids>IB[0-9]{1,3}+(?:[ \t]*+,[ \t]*+IB[0-9]{1,3}+)*+)(?=[ \t]|\*/|$))",
     re.IGNORECASE,
 )
 #: What may come right before a YAML single-quoted scalar; elsewhere ``'`` is an apostrophe.

@@ -13,6 +13,9 @@ string holding one is :class:`Unknown` too.
 
 from __future__ import annotations
 
+import copy as copy_module
+
+from iblint.dialects import cloudformation_foreach
 from iblint.model import (
     Choice,
     Mapping,
@@ -21,6 +24,7 @@ from iblint.model import (
     ResourceKind,
     Scalar,
     Sequence,
+    Span,
     Unknown,
 )
 
@@ -41,14 +45,22 @@ _DYNAMIC_REFERENCE = "{{resolve:"
 
 def is_template(root: Node) -> bool:
     """Whether ``root`` is a CloudFormation template that declares an Image Builder resource."""
-    if not isinstance(root, Mapping):
-        return False
-    resources = root.get("Resources")
-    if not isinstance(resources, Mapping):
-        return False
-    return any(
+    resources = _resources_section(root)
+    return resources is not None and any(
         _resource_type(declaration) in RESOURCE_KINDS for declaration in resources.entries.values()
     )
+
+
+def _resources_section(root: Node) -> Mapping | None:
+    """The template's resources, its ``Fn::ForEach`` loops expanded where they can be."""
+    if not isinstance(root, Mapping):
+        return None
+    resources = root.get("Resources")
+    if not isinstance(resources, Mapping):
+        return None
+    if cloudformation_foreach.has_loops(resources):
+        resources, _ = cloudformation_foreach.expand(resources)
+    return resources
 
 
 def _resource_type(declaration: Node) -> str | None:
@@ -61,17 +73,22 @@ def _resource_type(declaration: Node) -> str | None:
 
 def template_resources(root: Mapping) -> list[Resource]:
     """The Image Builder resources of a template, bodies keyed by API member names."""
-    resources = root.get("Resources")
-    if not isinstance(resources, Mapping):
+    resources = _resources_section(root)
+    if resources is None:
         return []
+    written = root.entries["Resources"]
+    assert isinstance(written, Mapping)
     found: list[Resource] = []
     for logical_id, declaration in resources.entries.items():
         kind = RESOURCE_KINDS.get(_resource_type(declaration) or "")
         if kind is None:
             continue
         assert isinstance(declaration, Mapping)
+        # A resource an Fn::ForEach loop makes shares its lines with the loop's other copies:
+        # its findings name it.
+        from_loop = logical_id not in written.entries
         for body in _bodies(declaration):
-            found.append(Resource(kind, logical_id, body, declaration.anchor))
+            found.append(Resource(kind, logical_id, body, declaration.anchor, from_loop))
     return found
 
 
@@ -85,6 +102,10 @@ def _bodies(declaration: Mapping) -> list[Mapping]:
         return [Mapping({}, properties.span, properties.key_span)]
     if not isinstance(properties, Mapping):
         return []
+    if cloudformation_foreach.has_loops(properties):
+        properties, complete = cloudformation_foreach.expand(properties)
+        if not complete:
+            return []  # properties a loop makes from a computed list: nothing can be known
     intrinsic = _intrinsic_name(properties)
     if intrinsic is None:
         return [_translate_properties(properties)]
@@ -111,10 +132,11 @@ def _is_absent(node: Node | None) -> bool:
 
 
 def _translate_properties(properties: Mapping) -> Mapping:
+    translator = _Translator()
     entries: dict[str, Node] = {}
     for name, value in properties.entries.items():
         api_name = _RENAMED.get(name) or _api_name(name)
-        entries[api_name] = _translate(value, free_form=name in _FREE_FORM_MAPS)
+        entries[api_name] = translator.translate(value, free_form=name in _FREE_FORM_MAPS)
     return Mapping(entries, properties.span, properties.key_span)
 
 
@@ -136,49 +158,75 @@ def _intrinsic_name(node: Mapping) -> str | None:
     return None
 
 
-def _translate(node: Node, free_form: bool = False) -> Node:
-    if _is_no_value(node):
-        return _removed(node)
-    if isinstance(node, Mapping):
-        intrinsic = _intrinsic_name(node)
-        if intrinsic == "Fn::If":
-            return _choice(node, free_form)
-        if intrinsic is not None:
-            return Unknown(intrinsic, node.span, node.key_span)
-        entries = {
-            (key if free_form else _api_name(key)): _translate(value, free_form)
-            for key, value in node.entries.items()
-        }
-        return Mapping(entries, node.span, node.key_span)
-    if isinstance(node, Sequence):
-        return Sequence(
-            [_translate(item, free_form) for item in node.items if not _is_no_value(item)],
-            node.span,
-            node.key_span,
-        )
-    if (
-        isinstance(node, Scalar)
-        and isinstance(node.value, str)
-        and _DYNAMIC_REFERENCE in node.value
-    ):
-        return Unknown("dynamic reference", node.span, node.key_span)
-    return node
+class _Translator:
+    """CloudFormation property values to API-shaped nodes. A node the syntax layer shares
+    (a YAML alias repeated inside another alias) is translated once, so nested ``Fn::If``
+    through aliases costs what the text costs."""
+
+    def __init__(self) -> None:
+        self.done: dict[tuple[int, bool], Node] = {}
+
+    def translate(self, node: Node, free_form: bool = False) -> Node:
+        key = (id(node), free_form)
+        done = self.done.get(key)
+        if done is None:
+            done = self.done[key] = self._translate(node, free_form)
+        return done
+
+    def _translate(self, node: Node, free_form: bool) -> Node:
+        if _is_no_value(node):
+            return _removed(node)
+        if isinstance(node, Mapping):
+            if cloudformation_foreach.has_loops(node):
+                node, complete = cloudformation_foreach.expand(node)
+                if not complete:
+                    return Unknown("Fn::ForEach", node.span, node.key_span)
+            intrinsic = _intrinsic_name(node)
+            if intrinsic == "Fn::If":
+                return self._choice(node, free_form)
+            if intrinsic is not None:
+                return Unknown(intrinsic, node.span, node.key_span)
+            entries = {
+                (key if free_form else _api_name(key)): self.translate(value, free_form)
+                for key, value in node.entries.items()
+            }
+            return Mapping(entries, node.span, node.key_span)
+        if isinstance(node, Sequence):
+            return Sequence(
+                [self.translate(item, free_form) for item in node.items if not _is_no_value(item)],
+                node.span,
+                node.key_span,
+            )
+        if (
+            isinstance(node, Scalar)
+            and isinstance(node.value, str)
+            and _DYNAMIC_REFERENCE in node.value
+        ):
+            return Unknown("dynamic reference", node.span, node.key_span)
+        return node
+
+    def _choice(self, node: Mapping, free_form: bool) -> Node:
+        arguments = node.entries["Fn::If"]
+        if not isinstance(arguments, Sequence) or len(arguments.items) != 3:
+            return Unknown("Fn::If", node.span, node.key_span)
+        branches: list[Node | None] = []
+        for branch in arguments.items[1:]:
+            if _is_no_value(branch):
+                branches.append(None)
+            else:
+                translated = self.translate(branch, free_form)
+                if translated.key_span != node.key_span:
+                    # A branch stands where the Fn::If stands: findings about it point at
+                    # that key (a copy, since the node may be shared).
+                    translated = _with_key_span(translated, node.key_span)
+                branches.append(translated)
+        return Choice(branches, node.span, node.key_span)
 
 
-def _choice(node: Mapping, free_form: bool = False) -> Node:
-    arguments = node.entries["Fn::If"]
-    if not isinstance(arguments, Sequence) or len(arguments.items) != 3:
-        return Unknown("Fn::If", node.span, node.key_span)
-    branches: list[Node | None] = []
-    for branch in arguments.items[1:]:
-        if _is_no_value(branch):
-            branches.append(None)
-        else:
-            translated = _translate(branch, free_form)
-            # A branch stands where the Fn::If stands: findings about it point at that key.
-            translated.key_span = node.key_span
-            branches.append(translated)
-    return Choice(branches, node.span, node.key_span)
+def _with_key_span(node: Node, key_span: Span | None) -> Node:
+    copy = copy_module.copy(node)
+    copy.key_span = key_span
+    return copy
 
 
 def _is_no_value(node: Node) -> bool:

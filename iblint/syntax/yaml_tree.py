@@ -145,6 +145,10 @@ class _Converter:
         self.alias_span: Span | None = None
         #: The span of each alias expanded to where its anchor is, for messages.
         self.alias_origins: dict[Span, str] = {}
+        #: Within one alias's expansion every node has the alias's span, so a block that
+        #: aliases repeat inside it is converted once and shared: nested aliases cost what the
+        #: text costs, not what their expansion would.
+        self.expanded: dict[int, Node] = {}
 
     def span(self, node: YamlNode) -> Span:
         return self.alias_span or self._node_span(node)
@@ -199,7 +203,10 @@ class _Converter:
 
     def _alias(self, node: _AliasNode, depth: int, key_span: Span | None) -> Node:
         if self.alias_span is not None:  # an alias inside a repeated block stays at the outer
-            return self.convert(node.target, depth, key_span)
+            shared = self.expanded.get(id(node.target))
+            if shared is None:
+                shared = self.expanded[id(node.target)] = self.convert(node.target, depth, key_span)
+            return shared
         span = self._node_span(node)
         anchor_line = node.target.start_mark.line + 1
         self.alias_origins[span] = (
@@ -211,6 +218,7 @@ class _Converter:
             return self.convert(node.target, depth, key_span)
         finally:
             self.alias_span = None
+            self.expanded = {}
             # A duplicate key in the anchored block is reported where the block is written.
             del self.problems[problems:]
 

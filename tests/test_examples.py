@@ -32,7 +32,7 @@ EXPECTED = {
 GOOD = [
     "examples/api/create-container-recipe.yaml",
     "examples/api/create-infrastructure-configuration.json",
-    "examples/catalog/list-component-build-versions.json",
+    "examples/catalog/arn_aws_imagebuilder_us-east-1_123456789012_component_cis-hardening-linux_1.2.0.json",
     "examples/cloudformation/linux-pipeline-good.yaml",
     "examples/terraform/bad/variables.tf",
     "examples/terraform/good/main.tf",

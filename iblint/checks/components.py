@@ -8,7 +8,18 @@ from iblint.catalog import CatalogEntry, ComponentCatalog
 from iblint.checks.values import mapping_items, member_alternatives, text_of
 from iblint.model import Problem, Resource, ResourceKind
 from iblint.registry import CheckContext, rule
-from iblint.versions import ImageBuilderArn, Version, VersionError, parse_arn
+from iblint.text_safety import clipped, escaped, shown
+from iblint.versions import ImageBuilderArn, Version, parse_arn
+
+#: How much of a value from a checked or catalog file a message repeats: names are at most 128
+#: characters in the API (ResourceName), reasons 1024 (NonEmptyString), but a file may hold
+#: anything.
+_MAX_NAME = 128
+_MAX_LABEL = 40
+_MAX_REASON = 200
+#: How many builds and distinct reasons a message lists before it counts the rest.
+_MAX_LISTED_BUILDS = 5
+_MAX_LISTED_REASONS = 3
 
 
 @rule("IB401", ResourceKind.IMAGE_RECIPE, ResourceKind.CONTAINER_RECIPE, needs_catalog=True)
@@ -23,12 +34,10 @@ def deprecated_component(resource: Resource, context: CheckContext) -> Iterator[
                 continue
             try:
                 arn = parse_arn(reference, ("component",))
-            except VersionError:
-                continue  # a malformed ARN is another rule's business
+            except ValueError:  # a malformed ARN is another rule's business
+                continue
             builds = catalog.resolve(arn)
-            if not builds or any(
-                build.status not in ("DEPRECATED", "DISABLED") for build in builds
-            ):
+            if not builds or not all(build.is_unusable for build in builds):
                 continue
             if all(build.status == "DISABLED" for build in builds):
                 continue
@@ -36,26 +45,46 @@ def deprecated_component(resource: Resource, context: CheckContext) -> Iterator[
 
 
 def _message(arn: ImageBuilderArn, builds: list[CatalogEntry]) -> str:
-    reasons = sorted({build.reason for build in builds if build.reason})
-    reason = ""
-    if reasons:
-        label = "reason" if len(reasons) == 1 else "reasons"
-        reason = f" ({label}: {'; '.join(repr(text) for text in reasons)})"
-    if arn.build is not None and len(builds) == 1:
+    name = _bounded(arn.name, _MAX_NAME)
+    reason = _reasons(builds)
+    if len(builds) == 1 and arn.build is not None:
+        entry = builds[0]
+        if entry.is_build:
+            return (
+                f"component {name} {_bounded(entry.label, _MAX_LABEL)} is {entry.status} in the "
+                f"catalog: new recipes cannot use it{reason}"
+            )
         return (
-            f"component {arn.name} {builds[0].label} is {builds[0].status} in the catalog: "
-            f"new recipes cannot use it{reason}"
+            f"component {name} {_bounded(_label(arn), _MAX_LABEL)} belongs to version "
+            f"{_bounded(entry.label, _MAX_LABEL)}, which is {entry.status} in the catalog: new "
+            f"recipes cannot use it{reason}"
         )
-    labels = ", ".join(f"{build.label} ({build.status})" for build in builds)
+    listed = ", ".join(
+        f"{_bounded(build.label, _MAX_LABEL)} ({build.status})"
+        for build in builds[:_MAX_LISTED_BUILDS]
+    )
+    if len(builds) > _MAX_LISTED_BUILDS:
+        listed += f" and {len(builds) - _MAX_LISTED_BUILDS} more"
     unusable = (
         "deprecated"
         if all(build.status == "DEPRECATED" for build in builds)
         else "deprecated or disabled"
     )
     return (
-        f"component {arn.name} {arn.version} matches only {unusable} builds in the "
-        f"catalog, {labels}: new recipes cannot use them{reason}"
+        f"component {name} {_bounded(_label(arn), _MAX_LABEL)} matches only {unusable} builds "
+        f"in the catalog, {listed}: new recipes cannot use them{reason}"
     )
+
+
+def _reasons(builds: list[CatalogEntry]) -> str:
+    reasons = sorted({build.reason for build in builds if build.reason})
+    if not reasons:
+        return ""
+    label = "reason" if len(reasons) == 1 else "reasons"
+    quoted = "; ".join(shown(text, _MAX_REASON) for text in reasons[:_MAX_LISTED_REASONS])
+    if len(reasons) > _MAX_LISTED_REASONS:
+        quoted += f"; and {len(reasons) - _MAX_LISTED_REASONS} more"
+    return f" ({label}: {quoted})"
 
 
 def _fix(catalog: ComponentCatalog, arn: ImageBuilderArn) -> str:
@@ -63,7 +92,18 @@ def _fix(catalog: ComponentCatalog, arn: ImageBuilderArn) -> str:
     active = [entry for entry in catalog.resolve(every_version) if entry.status == "ACTIVE"]
     if active:
         return (
-            f"reference a version that is not deprecated, such as {active[-1].label} "
-            "(the newest active one in the catalog)"
+            f"reference a version that is not deprecated, such as "
+            f"{_bounded(active[-1].label, _MAX_LABEL)} (the newest active one in the catalog)"
         )
     return "reference a version of the component that is not deprecated, or replace the component"
+
+
+def _label(arn: ImageBuilderArn) -> str:
+    label = str(arn.version)
+    return f"{label}/{arn.build}" if arn.build is not None else label
+
+
+def _bounded(text: str, limit: int) -> str:
+    """A name or version label from a file, as a message shows it: at most ``limit``
+    characters (then the total length), control characters escaped."""
+    return escaped(clipped(text, limit))

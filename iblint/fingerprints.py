@@ -7,13 +7,18 @@ value the upload action computes keeps alerts stable across uploads made without
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from array import array
+
+from iblint.syntax.limits import MAX_FILE_BYTES
 
 _BLOCK = 100
 _MOD = 37
 _MASK = (1 << 64) - 1
 _FIRST_MOD = pow(_MOD, _BLOCK, 1 << 64)
+_CHUNK = 1 << 20
 
 
 def line_hashes(data: bytes) -> dict[int, str]:
@@ -73,3 +78,37 @@ def line_hashes(data: bytes) -> dict[int, str]:
             output()
         update(0)
     return hashes
+
+
+def file_line_hashes(
+    path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES
+) -> dict[int, str]:
+    """:func:`line_hashes` of the file at ``path``, or nothing (``{}``) unless it is a regular
+    file of at most ``max_bytes`` bytes (the IB003 limit): a FIFO, a device or a symlink is not
+    opened for reading (a symlink may be one iblint reported rather than followed), and no more
+    than ``max_bytes + 1`` bytes are read, whatever the file claims its size is."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except (OSError, ValueError):  # missing, a symlink, a NUL in the name
+        return {}
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            return {}
+        chunks = []
+        remaining = max_bytes + 1
+        while remaining > 0:
+            chunk = os.read(descriptor, min(remaining, _CHUNK))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    except OSError:
+        return {}
+    finally:
+        os.close(descriptor)
+    if remaining <= 0:  # grew past the limit since it was measured
+        return {}
+    return line_hashes(b"".join(chunks))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from iblint.checks.values import member_alternatives, text_of
-from iblint.model import Mapping, Problem, Resource, ResourceKind, Sequence, Unknown
+from iblint.checks.values import literal_text, member_alternatives, text_of
+from iblint.model import Mapping, Node, Problem, Resource, ResourceKind, Sequence, Unknown
 from iblint.registry import CheckContext, rule
+from iblint.text_safety import shown
 
 _FIX = "set instanceMetadataOptions.httpTokens to 'required'"
-#: What an unset httpTokens means (imagebuilder-facts.md §4): the EC2 launch default, which is
+#: What an unset httpTokens means (Image Builder API model, ``InstanceMetadataOptions``; EC2 API
+#: reference, ``InstanceMetadataOptionsRequest.HttpTokens``): the EC2 launch default, which is
 #: 'optional' unless the parent AMI (ImdsSupport v2.0) or the account default requires IMDSv2.
 _UNSET = (
     "falls back to the EC2 launch default ('optional' unless the parent AMI or the account "
@@ -55,7 +57,7 @@ def imdsv1_allowed(resource: Resource, context: CheckContext) -> Iterator[Proble
             yield Problem(tokens_span, message, "set httpTokens to 'required'")
 
 
-def _shown(node: object) -> str:
+def _shown(node: Node) -> str:
     if isinstance(node, Mapping):
         return "a mapping"
     if isinstance(node, Sequence):
@@ -63,4 +65,4 @@ def _shown(node: object) -> str:
     value = getattr(node, "value", None)
     if isinstance(value, bool) or value is None:
         return {True: "true", False: "false", None: "null"}[value]
-    return repr(value) if isinstance(value, str) else str(value)
+    return shown(value) if isinstance(value, str) else literal_text(node)

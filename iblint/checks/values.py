@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from iblint.model import Mapping, Node, Scalar, Sequence, Span, alternatives
+from iblint.text_safety import clipped, escaped
 
 _MAX_DIGITS = 30
 _HUGE: int = 10**_MAX_DIGITS
@@ -48,12 +49,12 @@ def number_of(node: Node | None) -> int | float | None:
 
 
 def literal_text(node: Node | None) -> str:
-    """A literal as written, shortened when it is very long (for messages)."""
+    """A literal as written, for messages: escaped, and shortened when it is very long."""
     text = str(node.value) if isinstance(node, Scalar) and not isinstance(node.value, int) else ""
     if not text and isinstance(node, Scalar) and isinstance(node.value, int):
         text = str(node.value) if node.value.bit_length() < 1000 else "a very large number"
     text = text.strip()
-    return text if len(text) <= 24 else f"{text[:12]}… ({len(text)} characters)"
+    return escaped(text) if len(text) <= 24 else escaped(clipped(text, 12))
 
 
 def mappings_in(node: Node | None) -> Iterator[Mapping]:

@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import NamedTuple, TextIO
 
 from iblint.model import Finding, Severity
+from iblint.syntax.limits import MAX_FILE_BYTES
 
 
 class ReportContext(NamedTuple):
@@ -18,6 +19,8 @@ class ReportContext(NamedTuple):
     #: Each rule's severity in this run where the configuration (``--severity``, a config
     #: file's ``severity`` table) overrides the spec's default; other rules have their default.
     severities: Mapping[str, Severity] = MappingProxyType({})
+    #: The IB003 limit: the SARIF reporter reads no larger file for its fingerprints.
+    max_file_bytes: int = MAX_FILE_BYTES
 
 
 Reporter = Callable[[list[Finding], ReportContext, TextIO], None]

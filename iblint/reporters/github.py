@@ -1,4 +1,11 @@
-"""GitHub Actions workflow commands: each finding becomes an annotation on the pull request."""
+"""GitHub Actions workflow commands: each finding becomes an annotation on the pull request.
+
+One line per finding, whatever the checked file holds: messages, fixes and paths are escaped
+and bounded (:mod:`iblint.text_safety`), so no value can end the command and start another
+(``::warning``, ``::stop-commands``), then encoded as the runner expects (``%``, CR and LF in
+data; also ``:`` and ``,`` in properties). Paths are relative to the repository root, as
+GitHub resolves annotations, so they land when the step ran iblint in a subdirectory.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,8 @@ from typing import TextIO
 
 from iblint.model import Finding, Severity
 from iblint.reporters import ReportContext
+from iblint.reporters.locations import SourceRoot
+from iblint.text_safety import escaped, printable
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 
@@ -19,17 +28,20 @@ def _escape_property(text: str) -> str:
 
 
 def write(findings: list[Finding], context: ReportContext, stream: TextIO) -> None:
+    root = SourceRoot()
     for finding in findings:
         span = finding.span
+        path = escaped(root.display(finding.path))
+        title = escaped(f"{finding.rule_id} {finding.rule_name}")
         properties = ",".join(
             [
-                f"file={_escape_property(finding.path)}",
+                f"file={_escape_property(path)}",
                 f"line={span.start_line}",
                 f"col={span.start_col}",
                 f"endLine={span.end_line}",
                 f"endColumn={span.end_col}",
-                f"title={_escape_property(f'{finding.rule_id} {finding.rule_name}')}",
+                f"title={_escape_property(title)}",
             ]
         )
-        message = _escape_data(f"{finding.message}. Fix: {finding.fix}")
-        stream.write(f"::{_COMMANDS[finding.severity]} {properties}::{message}\n")
+        message = f"{printable(finding.message)}. Fix: {printable(finding.fix)}"
+        stream.write(f"::{_COMMANDS[finding.severity]} {properties}::{_escape_data(message)}\n")

@@ -1,4 +1,9 @@
-"""Machine-readable output: one JSON document with every finding and a summary."""
+"""Machine-readable output: one JSON document with every finding and a summary.
+
+ASCII only (JSON escapes every control and non-ASCII character). Messages and fixes are the
+escaped, bounded text the other formats show; paths are as found, but for the bytes of a file
+name that is not UTF-8, shown as ``\\xff`` so that the document is valid Unicode.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import TextIO
 from iblint import __version__
 from iblint.model import Finding
 from iblint.reporters import ReportContext
+from iblint.text_safety import printable, without_surrogates
 
 
 def write(findings: list[Finding], context: ReportContext, stream: TextIO) -> None:
@@ -19,13 +25,13 @@ def write(findings: list[Finding], context: ReportContext, stream: TextIO) -> No
                 "rule_id": finding.rule_id,
                 "rule_name": finding.rule_name,
                 "severity": finding.severity.value,
-                "path": finding.path,
+                "path": without_surrogates(finding.path),
                 "start_line": finding.span.start_line,
                 "start_column": finding.span.start_col,
                 "end_line": finding.span.end_line,
                 "end_column": finding.span.end_col,
-                "message": finding.message,
-                "fix": finding.fix,
+                "message": printable(finding.message),
+                "fix": printable(finding.fix),
             }
             for finding in findings
         ],

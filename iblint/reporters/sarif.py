@@ -6,23 +6,30 @@ run; results carry URIs relative to the repository root, full regions and the
 their identity when lines move. There is no ``automationDetails``: an id in the file would win
 over the ``category`` of github/codeql-action/upload-sarif, so that two uploads with different
 categories would clash.
+
+Messages are the escaped, bounded text the other formats show (:mod:`iblint.text_safety`); a
+file name's bytes that are not UTF-8 are percent-encoded in its URI as they are (``%FF``);
+the JSON is UTF-8 with every control, bidi and line-separator character escaped.
 """
 
 from __future__ import annotations
 
 import json
-import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
 
 from iblint import __version__
-from iblint.fingerprints import line_hashes
+from iblint.fingerprints import file_line_hashes
 from iblint.model import Finding, Severity
 from iblint.reporters import ReportContext
+from iblint.reporters.locations import SourceRoot, source_root
 from iblint.rule_docs import help_markdown, help_text
 from iblint.specs import load_specs
+from iblint.syntax.limits import MAX_FILE_BYTES
+from iblint.text_safety import printable
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _PRECISION = {"error": "very-high", "warning": "high", "note": "medium"}
@@ -32,33 +39,53 @@ _PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommenda
 _SECURITY_SEVERITY = {"error": "7.5", "warning": "5.0", "note": "2.0"}
 #: Relative result URIs are relative to the repository root: see :func:`source_root`.
 SRCROOT = "%SRCROOT%"
+__all__ = ["SCHEMA", "SRCROOT", "build_log", "source_root", "write"]
+
+#: What JSON leaves raw with ``ensure_ascii=False`` but a terminal or an editor would act on:
+#: DEL, C1 controls, bidi controls, line separators, lone surrogates. Only strings hold them.
+_UNSAFE_IN_JSON = re.compile(
+    r"[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+#: GitHub's limit on a rule's shortDescription and fullDescription (the full text is in help).
+MAX_DESCRIPTION = 1024
+_UP_TO_LAST_SENTENCE = re.compile(r".*[.!?](?=\s)", re.DOTALL)
+_OTHER_SURROGATES = re.compile(r"([\ud800-\udc7f\udd00-\udfff])")
 
 
 def write(findings: list[Finding], context: ReportContext, stream: TextIO) -> None:
-    log = build_log(findings, context.severities)
-    json.dump(log, stream, indent=2, ensure_ascii=False)
+    log = build_log(findings, context.severities, max_file_bytes=context.max_file_bytes)
+    text = json.dumps(log, indent=2, ensure_ascii=False)
+    stream.write(_UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
     stream.write("\n")
 
 
-def source_root(start: Path) -> Path:
-    """The repository root: the nearest of ``start`` and its parents that holds ``.git`` (a
-    directory, or a file in a worktree or submodule); ``start`` itself when there is none."""
-    for directory in (start, *start.parents):
-        if (directory / ".git").exists():
-            return directory
-    return start
+def description(text: str, limit: int = MAX_DESCRIPTION) -> str:
+    """``text`` if it has at most ``limit`` characters, else as many of its first sentences (or
+    failing that, words) as fit with `` …`` after them."""
+    if len(text) <= limit:
+        return text
+    room = text[: limit - 2]
+    sentences = _UP_TO_LAST_SENTENCE.match(room)
+    if sentences is not None and sentences.end() > limit // 2:
+        return f"{sentences.group()} …"
+    space = max(room.rfind(" "), room.rfind("\n"))
+    if space > limit // 2:
+        return f"{room[:space].rstrip()} …"
+    return f"{room} …"
 
 
 def build_log(
     findings: list[Finding],
     severities: Mapping[str, Severity] | None = None,
     cwd: Path | None = None,
+    max_file_bytes: int = MAX_FILE_BYTES,
 ) -> dict[str, Any]:
     """The SARIF log. ``severities`` overrides rules' default severities; finding paths are
-    relative to ``cwd`` (default: the working directory) or absolute."""
+    relative to ``cwd`` (default: the working directory) or absolute. A fingerprint is read
+    from each regular file of at most ``max_file_bytes`` (the IB003 limit)."""
     severities = severities or {}
-    cwd = Path(os.path.abspath(cwd or Path.cwd()))
-    root = source_root(cwd)
+    root = SourceRoot(cwd)
     specs = load_specs()
     rule_ids = sorted(specs)
     rule_index = {rule_id: index for index, rule_id in enumerate(rule_ids)}
@@ -79,8 +106,8 @@ def build_log(
         rule: dict[str, Any] = {
             "id": spec.id,
             "name": spec.name,
-            "shortDescription": {"text": spec.summary},
-            "fullDescription": {"text": spec.what.strip()},
+            "shortDescription": {"text": description(spec.summary)},
+            "fullDescription": {"text": description(spec.what.strip())},
             "help": {"text": help_text(spec), "markdown": help_markdown(spec)},
             "defaultConfiguration": {"level": level},
             "properties": properties,
@@ -98,11 +125,11 @@ def build_log(
             "ruleId": finding.rule_id,
             "ruleIndex": rule_index[finding.rule_id],
             "level": finding.severity.value,
-            "message": {"text": f"{finding.message}. Fix: {finding.fix}."},
+            "message": {"text": f"{printable(finding.message)}. Fix: {printable(finding.fix)}."},
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": _artifact_location(finding.path, cwd, root),
+                        "artifactLocation": _artifact_location(finding.path, root),
                         "region": {
                             "startLine": span.start_line,
                             "startColumn": span.start_col,
@@ -115,7 +142,7 @@ def build_log(
                 }
             ],
         }
-        fingerprint = _fingerprint(finding, hashes)
+        fingerprint = _fingerprint(finding, root, hashes, max_file_bytes)
         if fingerprint:
             result["partialFingerprints"] = {"primaryLocationLineHash": fingerprint}
         results.append(result)
@@ -148,21 +175,30 @@ def build_log(
     }
 
 
-def _artifact_location(path: str, cwd: Path, root: Path) -> dict[str, str]:
-    """A file inside ``root`` gets a percent-encoded URI relative to %SRCROOT%, ``.`` and
-    ``..`` resolved; a file outside it an absolute ``file:`` URI, which takes no base."""
-    absolute = Path(os.path.normpath(cwd / path))
-    try:
-        relative = absolute.relative_to(root)
-    except ValueError:
-        return {"uri": absolute.as_uri()}
-    return {"uri": quote(relative.as_posix()), "uriBaseId": SRCROOT}
+def _artifact_location(path: str, root: SourceRoot) -> dict[str, str]:
+    """A file inside the root gets a percent-encoded URI relative to %SRCROOT%, ``.`` and
+    ``..`` resolved; a file outside it an absolute ``file:`` URI, which takes no base. The
+    file name's own bytes are encoded, so a name that is not UTF-8 still makes a valid URI."""
+    relative = root.relative(path)
+    if relative is None:
+        return {"uri": "file://" + quote(_path_bytes(str(root.absolute(path))))}
+    return {"uri": quote(_path_bytes(str(relative))), "uriBaseId": SRCROOT}
 
 
-def _fingerprint(finding: Finding, cache: dict[str, dict[int, str]]) -> str | None:
+def _path_bytes(path: str) -> bytes:
+    """The bytes of a file name: undecodable bytes back as they were (``surrogateescape``,
+    U+DC80-U+DCFF); any other lone surrogate, which no file system returns, as UTF-8 would
+    encode it."""
+    parts = _OTHER_SURROGATES.split(path)
+    return b"".join(
+        part.encode("utf-8", "surrogatepass" if index % 2 else "surrogateescape")
+        for index, part in enumerate(parts)
+    )
+
+
+def _fingerprint(
+    finding: Finding, root: SourceRoot, cache: dict[str, dict[int, str]], max_bytes: int
+) -> str | None:
     if finding.path not in cache:
-        try:
-            cache[finding.path] = line_hashes(Path(finding.path).read_bytes())
-        except OSError:
-            cache[finding.path] = {}
+        cache[finding.path] = file_line_hashes(root.cwd / finding.path, max_bytes)
     return cache[finding.path].get(finding.span.start_line)

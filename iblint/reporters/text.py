@@ -1,4 +1,9 @@
-"""Human output: ``path:line:col: IB101 message``, the fix below it, then a summary."""
+"""Human output: ``path:line:col: IB101 message``, the fix below it, then a summary.
+
+Paths, messages and fixes are escaped and bounded (:mod:`iblint.text_safety`): whatever a
+checked file holds, each finding is exactly two lines and no escape sequence but iblint's own
+colours reaches the terminal.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from typing import TextIO
 
 from iblint.model import Finding, Severity
 from iblint.reporters import ReportContext
+from iblint.text_safety import escaped, printable
 
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.NOTE: "\x1b[36m"}
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
@@ -16,10 +22,10 @@ def write(findings: list[Finding], context: ReportContext, stream: TextIO) -> No
         return f"{style}{text}{_RESET}" if context.color else text
 
     for finding in findings:
-        location = f"{finding.path}:{finding.span.start_line}:{finding.span.start_col}:"
-        rule = paint(finding.rule_id, _BOLD + _COLORS[finding.severity])
-        stream.write(f"{paint(location, _BOLD)} {rule} {finding.message}\n")
-        stream.write(f"    {paint('fix:', _DIM)} {finding.fix}\n")
+        location = f"{escaped(finding.path)}:{finding.span.start_line}:{finding.span.start_col}:"
+        rule = paint(escaped(finding.rule_id), _BOLD + _COLORS[finding.severity])
+        stream.write(f"{paint(location, _BOLD)} {rule} {printable(finding.message)}\n")
+        stream.write(f"    {paint('fix:', _DIM)} {printable(finding.fix)}\n")
     stream.write(summary(findings, context.files_checked) + "\n")
 
 

@@ -3,8 +3,29 @@
 The library API::
 
     from iblint import check_paths, check_text
+    from iblint.config import Config
+
     report = check_paths(["infra/"])
     findings = check_text(template_text, "template.yaml")
+    config = Config.build(select=["IB1", "IB2"], options={"IB202": {"maximum": 2000}})
+    report = check_paths(["infra/"], config)
+
+A :class:`~iblint.config.Config` is immutable and validated when it is built, by
+``Config.build(...)`` or ``iblint.config.load_config(path)``, the same way the command line
+builds its own; ``Config()`` runs every rule with its defaults.
+
+Errors. A problem in a checked file is a finding, never an exception. The errors of the run
+itself derive from :class:`iblint.errors.IblintError`:
+
+- :class:`iblint.errors.ConfigError`, raised when a configuration is built: an unknown rule
+  ID, prefix or option, a severity other than ``error``/``warning``/``note``, an option value
+  of the wrong type or outside the bounds its rule's spec declares (``iblint explain RULE``
+  lists them), or a configuration file that cannot be read or parsed;
+- :class:`iblint.engine.CatalogError`, raised by ``check_paths`` when a catalog file named in
+  the configuration holds no component catalog document.
+
+``check_paths`` also raises :class:`iblint.discover.MissingPathError` (a
+``FileNotFoundError``) when a path it is given does not exist.
 """
 
 from __future__ import annotations

@@ -1,44 +1,174 @@
 """Run configuration: rule selection, severities, rule options and catalogs.
 
-Read from ``[tool.iblint]`` in ``pyproject.toml`` or from ``iblint.toml``/``.iblint.toml``
-(found in the working directory or its parents, the nearest first), then overridden by the
-command line. Validated by hand rather than with pydantic: importing pydantic would double the
-start-up time of every pre-commit run.
+One frozen, validated :class:`Config`, built the same way for every caller by
+:meth:`Config.build`: a configuration file (``[tool.iblint]`` in ``pyproject.toml``, or
+``iblint.toml``/``.iblint.toml``, the nearest at or above the working directory and no higher
+than the repository root) is read by :func:`load_config`; the command line builds on it with
+the same method, naming its own options in messages. A library caller does the same::
+
+    from iblint import check_paths
+    from iblint.config import Config
+
+    config = Config.build(select=["IB1", "IB2"], options={"IB202": {"maximum": 2000}})
+    report = check_paths(["infra/"], config)
+
+Every value is checked against the rule specs when the configuration is built, and a bad one
+raises :class:`~iblint.errors.ConfigError` naming where it came from; a check never meets an
+option it cannot use. Validated by hand rather than with pydantic: importing pydantic would
+double the start-up time of every pre-commit run.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import stat
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
+from iblint.errors import ConfigError
 from iblint.model import Severity
+from iblint.text_safety import clipped, escaped, shown
+
+if TYPE_CHECKING:
+    from iblint.specs import OptionSpec
+
+__all__ = [
+    "ALWAYS_SELECTED",
+    "CLI_LABELS",
+    "CONFIG_FILE_NAMES",
+    "Config",
+    "ConfigError",
+    "find_config_file",
+    "load_config",
+    "options_from_text",
+    "repository_root",
+    "severities_from_text",
+]
 
 CONFIG_FILE_NAMES = ("iblint.toml", ".iblint.toml", "pyproject.toml")
 
 #: Rules that say a file could not be checked at all: invalid syntax (IB001), too large
-#: (IB003), too deep (IB004), an alias bomb (IB005), unreadable (IB006). Selecting other rules
+#: (IB003), too deep (IB004), an alias bomb (IB005), unreadable (IB006), over its time budget
+#: (IB007). Selecting other rules
 #: must not turn a file nobody checked into a clean result, so these stay selected whatever
 #: ``select`` says; only an ``ignore`` of the ID or a prefix of it turns them off. A duplicate
 #: key (IB002) leaves the file checked and follows ``select`` like any rule.
-ALWAYS_SELECTED = frozenset({"IB001", "IB003", "IB004", "IB005", "IB006"})
+ALWAYS_SELECTED = frozenset({"IB001", "IB003", "IB004", "IB005", "IB006", "IB007"})
+
+#: How the command line names each setting in its messages (see :meth:`Config.build`).
+CLI_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "select": "--select",
+        "ignore": "--ignore",
+        "severity": "--severity",
+        "options": "--option",
+        "catalog": "--catalog",
+    }
+)
+
+#: A configuration file larger than this is refused unread (real ones are a few KiB).
+MAX_CONFIG_BYTES = 1024 * 1024
+#: How deep a configuration file may nest (arrays, tables, dotted keys), as IB004 bounds a
+#: checked file. Python's TOML reader recurses into arrays and spends time and memory
+#: quadratic in the depth of a dotted key (``a.a.a…`` 100,000 deep would take gigabytes).
+MAX_CONFIG_DEPTH = 200
+
+_SETTINGS = ("select", "ignore", "severity", "options", "catalog")
 
 
-class ConfigError(ValueError):
-    """A configuration value that cannot be used; the CLI exits 2 with its message."""
+def _empty() -> Mapping[str, Any]:
+    return MappingProxyType({})
 
 
+@dataclass(frozen=True, slots=True)
 class Config:
-    """What to check and how; every field may come from a file and the command line."""
+    """What to check and how. Immutable; build one with :meth:`Config.build` (or
+    :func:`load_config` for a file). ``Config()`` checks every rule with its defaults.
 
-    __slots__ = ("catalogs", "ignore", "options", "select", "severity", "source")
+    Values given to the constructor are validated and normalised as :meth:`build` does
+    (rule IDs in upper case, severities as :class:`~iblint.model.Severity`); a bad one raises
+    :class:`~iblint.errors.ConfigError`.
+    """
 
-    def __init__(self, source: Path | None = None) -> None:
-        self.select: list[str] = []
-        self.ignore: list[str] = []
-        self.severity: dict[str, Severity] = {}
-        self.options: dict[str, dict[str, Any]] = {}
-        self.catalogs: list[Path] = []
-        self.source = source
+    #: Rule IDs or prefixes to run (empty: every rule), in upper case.
+    select: tuple[str, ...] = ()
+    #: Rule IDs or prefixes to skip; wins over ``select``.
+    ignore: tuple[str, ...] = ()
+    #: Severity overrides by rule ID.
+    severity: Mapping[str, Severity] = field(default_factory=_empty, hash=False)
+    #: Rule options set (the others keep their spec's default), by rule ID then name.
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=_empty, hash=False)
+    #: Component catalog documents for IB401.
+    catalogs: tuple[Path, ...] = ()
+    #: The configuration file the values came from, if any.
+    source: Path | None = None
+
+    def __post_init__(self) -> None:
+        where = _display(self.source) if self.source is not None else "configuration"
+        for name, value in _normalised(
+            where,
+            select=self.select,
+            ignore=self.ignore,
+            severity=self.severity,
+            options=self.options,
+            catalog=self.catalogs,
+        ).items():
+            object.__setattr__(self, name, value)
+        _check_option_relations(self.options, _label(where, "options"))
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        select: str | Iterable[str] | None = None,
+        ignore: str | Iterable[str] | None = None,
+        severity: Mapping[str, Severity | str] | None = None,
+        options: Mapping[str, Mapping[str, Any]] | None = None,
+        catalogs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
+        source: Path | None = None,
+        base: Config | None = None,
+        where: str | Mapping[str, str] = "configuration",
+    ) -> Config:
+        """A validated configuration: ``base``'s values (default: none) with these on top.
+
+        ``select`` and ``ignore`` (rule IDs or prefixes, a list or a comma-separated string, in
+        any letter case) replace ``base``'s when given; ``severity`` (rule ID to ``error``,
+        ``warning`` or ``note``) and ``options`` (rule ID to option name to value) are merged
+        into ``base``'s, rule by rule and option by option; ``catalogs`` are added to
+        ``base``'s. ``None`` leaves ``base``'s value as it is.
+
+        ``where`` names the values' origin in error messages: a prefix (a file's path gives
+        ``iblint.toml: select: …``) or a label for each setting (:data:`CLI_LABELS`).
+
+        Raises :class:`~iblint.errors.ConfigError` for an unknown rule or option, a value of
+        the wrong type or out of its bounds (bounds are declared in each rule's spec), or a
+        ``minimum`` above its ``maximum``.
+        """
+        base = base if base is not None else cls()
+        given = _normalised(
+            where,
+            select=select,
+            ignore=ignore,
+            severity=severity,
+            options=options,
+            catalog=catalogs,
+        )
+        merged_options = {rule_id: dict(values) for rule_id, values in base.options.items()}
+        for rule_id, values in given.get("options", {}).items():
+            merged_options.setdefault(rule_id, {}).update(values)
+        _check_option_relations(merged_options, _label(where, "options"))
+        return cls(
+            select=given.get("select", base.select),
+            ignore=given.get("ignore", base.ignore),
+            severity={**base.severity, **given.get("severity", {})},
+            options=merged_options,
+            catalogs=base.catalogs + given.get("catalogs", ()),
+            source=source if source is not None else base.source,
+        )
 
     def is_selected(self, rule_id: str) -> bool:
         """Whether ``rule_id`` runs: it matches no ``ignore`` prefix and it matches a ``select``
@@ -46,226 +176,494 @@ class Config:
         report a file that could not be checked, which ``select`` never turns off). Prefixes
         match whatever their letter case."""
         rule_id = rule_id.strip().upper()
-        if any(rule_id.startswith(prefix.strip().upper()) for prefix in self.ignore):
+        if any(rule_id.startswith(prefix) for prefix in self.ignore):
             return False
         return (
             not self.select
             or rule_id in ALWAYS_SELECTED
-            or any(rule_id.startswith(prefix.strip().upper()) for prefix in self.select)
+            or any(rule_id.startswith(prefix) for prefix in self.select)
         )
 
-    def rule_options(self, rule_id: str, defaults: dict[str, Any]) -> dict[str, Any]:
-        """``defaults`` updated with the options set for ``rule_id`` (in any letter case)."""
-        values: dict[str, Any] = {}
-        for key, table in self.options.items():
-            if key.strip().upper() == rule_id.strip().upper():
-                values.update(table)
-        return {**defaults, **values}
+    def rule_options(
+        self, rule_id: str, declared: Mapping[str, OptionSpec] | None = None
+    ) -> dict[str, Any]:
+        """Every option of ``rule_id``: its default, from ``declared`` (by default the rule's
+        spec, where defaults are stated once), overridden by the value set here."""
+        rule_id = rule_id.strip().upper()
+        if declared is None:
+            from iblint.specs import rule_index
+
+            entry = rule_index().get(rule_id)
+            declared = entry.options if entry is not None else {}
+        values = {name: option.default for name, option in declared.items()}
+        values.update(self.options.get(rule_id, {}))
+        return values
 
 
-def find_config_file(start: Path) -> Path | None:
-    """The nearest iblint configuration at or above ``start``."""
-    for directory in (start, *start.parents):
-        for name in CONFIG_FILE_NAMES:
-            candidate = directory / name
-            if not candidate.is_file():
-                continue
-            if name != "pyproject.toml" or _has_iblint_table(candidate):
-                return candidate
-    return None
+# --- validation -----------------------------------------------------------------------------
 
 
-def _has_iblint_table(pyproject: Path) -> bool:
-    """Whether a ``pyproject.toml`` has a ``tool.iblint`` key, in any TOML spelling
-    (``[tool.iblint]``, dotted keys, an inline table); a comment does not count. A file that is
-    not valid TOML counts when it mentions iblint at all, so that its error is shown rather than
-    its settings silently dropped."""
-    import tomllib
-
-    try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return "iblint" in text
-    tool = data.get("tool")
-    return isinstance(tool, dict) and "iblint" in tool
+def _label(where: str | Mapping[str, str], setting: str) -> str:
+    if isinstance(where, str):
+        return f"{where}: {setting}"
+    return where.get(setting, setting)
 
 
-def load_config(path: Path | None) -> Config:
-    """The configuration in ``path`` (an empty one for ``None``)."""
-    if path is None:
-        return Config()
-    import tomllib
-
-    try:
-        with path.open("rb") as stream:
-            data = tomllib.load(stream)
-    except OSError as error:
-        raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    if path.name == "pyproject.toml":
-        tool = data.get("tool")
-        if not isinstance(tool, dict) or "iblint" not in tool:
-            raise ConfigError(f"{path}: no [tool.iblint] table")
-        data = tool["iblint"]
-        if not isinstance(data, dict):
-            raise ConfigError(f"{path}: tool.iblint must be a table, e.g. [tool.iblint]")
-    return config_from_mapping(data, path)
-
-
-def config_from_mapping(data: dict[str, Any], source: Path | None) -> Config:
-    where = str(source) if source else "configuration"
-    known = {"select", "ignore", "severity", "options", "catalog"}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(
-            f"{where}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-        )
-    config = Config(source=source)
-    config.select = rule_prefixes(data.get("select", []), f"{where}: select")
-    config.ignore = rule_prefixes(data.get("ignore", []), f"{where}: ignore")
-    severities = data.get("severity", {})
-    if not isinstance(severities, dict):
-        raise ConfigError(f"{where}: severity must be a table of rule ID = level")
-    for key, level in severities.items():
-        rule_id = rule_id_of(key, f"{where}: severity")
-        config.severity[rule_id] = parse_severity(level, f"{where}: severity.{key}")
-    options = data.get("options", {})
-    if not isinstance(options, dict) or not all(isinstance(v, dict) for v in options.values()):
-        raise ConfigError(f"{where}: options must be tables, e.g. [tool.iblint.options.IB202]")
-    for key, values in options.items():
-        config.options.setdefault(rule_id_of(key, f"{where}: options"), {}).update(values)
-    check_options(config.options, where)
-    catalogs = data.get("catalog", [])
-    if isinstance(catalogs, str):
-        catalogs = [catalogs]
-    if not isinstance(catalogs, list) or not all(isinstance(c, str) for c in catalogs):
-        raise ConfigError(f"{where}: catalog must be a path or a list of paths")
-    base = source.parent if source else Path.cwd()
-    config.catalogs = [base / catalog for catalog in catalogs]
-    return config
+def _normalised(where: str | Mapping[str, str], **settings: object) -> dict[str, Any]:
+    """Each setting given (not ``None``), validated and in its normal form, by field name."""
+    normal: dict[str, Any] = {}
+    for name in _SETTINGS:
+        value = settings.get(name)
+        if value is None:
+            continue
+        label = _label(where, name)
+        if name in ("select", "ignore"):
+            normal[name] = _rule_prefixes(value, label)
+        elif name == "severity":
+            normal[name] = MappingProxyType(_severities(value, label))
+        elif name == "options":
+            options = _options(value, label)
+            normal[name] = MappingProxyType(
+                {rule_id: MappingProxyType(values) for rule_id, values in options.items()}
+            )
+        else:
+            normal["catalogs"] = _catalogs(value, label)
+    return normal
 
 
-def parse_severity(level: object, where: str) -> Severity:
-    """A severity level in any letter case: error, warning or note."""
-    try:
-        return Severity(level.strip().lower() if isinstance(level, str) else level)
-    except ValueError:
-        raise ConfigError(f"{where}: {level!r} is not one of error, warning, note") from None
+def _rule_prefixes(value: object, label: str) -> tuple[str, ...]:
+    """Rule IDs or prefixes, from a list or a comma-separated string (items may hold commas
+    too, as ``--select IB1,IB2`` does), in upper case."""
+    items = [value] if isinstance(value, str) else value
+    if isinstance(items, Mapping) or not isinstance(items, Iterable):
+        raise ConfigError(f"{label} must be a list of rule IDs or prefixes")
+    prefixes: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ConfigError(f"{label} must be a list of rule IDs or prefixes")
+        parts = [part.strip().upper() for part in item.split(",")]
+        if not any(parts):
+            raise ConfigError(f"{label}: an empty rule ID; name rules such as IB101 or IB2")
+        prefixes.extend(part for part in parts if part)
+    for prefix in prefixes:
+        digits = prefix[2:]
+        if (
+            not prefix.startswith("IB")
+            or not (digits.isascii() and digits.isdigit())
+            or len(digits) > 3
+        ):
+            raise ConfigError(
+                f"{label}: {shown(prefix)} is not a rule ID or prefix such as IB101 or IB2"
+            )
+    if prefixes:
+        from iblint.specs import rule_index
+
+        known = rule_index()
+        for prefix in prefixes:
+            if not any(rule_id.startswith(prefix) for rule_id in known):
+                what = "unknown rule" if len(prefix) == 5 else "no rule starts with"
+                raise ConfigError(f"{label}: {what} {prefix} (see `iblint rules`)")
+    return tuple(dict.fromkeys(prefixes))
 
 
-def rule_id_of(key: str, where: str) -> str:
+def _rule_id(key: object, label: str) -> str:
     """``key`` as a known rule ID, in upper case."""
-    from iblint.registry import all_rule_ids
+    from iblint.specs import rule_index
 
+    if not isinstance(key, str):
+        raise ConfigError(f"{label}: {_shown_value(key)} is not a rule ID such as IB401")
     rule_id = key.strip().upper()
     if not rule_id:
-        raise ConfigError(f"{where}: the rule ID is missing, e.g. IB401")
-    if rule_id not in all_rule_ids():
-        raise ConfigError(f"{where}: unknown rule {key.strip()} (see `iblint rules`)")
+        raise ConfigError(f"{label}: the rule ID is missing, e.g. IB401")
+    if rule_id not in rule_index():
+        raise ConfigError(f"{label}: unknown rule {shown(key.strip())} (see `iblint rules`)")
     return rule_id
 
 
-#: The smallest sensible value of numeric rule options, by (rule ID, option name).
-OPTION_MINIMUMS: dict[tuple[str, str], int] = {("IB003", "max_bytes"): 1, ("IB202", "minimum"): 0}
+def _severities(value: object, label: str) -> dict[str, Severity]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{label} must be a table of rule ID = level")
+    severities: dict[str, Severity] = {}
+    for key, level in value.items():
+        rule_id = _rule_id(key, label)
+        severities[rule_id] = _severity(level, f"{label} {rule_id}")
+    return severities
 
 
-def check_options(
-    options: dict[str, dict[str, Any]],
-    where: str,
-    base: dict[str, dict[str, Any]] | None = None,
-) -> None:
-    """Every option must be one its rule's spec declares, with a value of the default's type
-    and in range; ``base`` holds options set before (a configuration file's), with which
-    ``options`` are combined for the checks that involve two options.
+def _severity(level: object, label: str) -> Severity:
+    """A severity level in any letter case: error, warning or note."""
+    if isinstance(level, Severity):
+        return level
+    if isinstance(level, str):
+        try:
+            return Severity(level.strip().lower())
+        except ValueError:
+            pass
+    raise ConfigError(f"{label}: {_shown_value(level)} is not one of error, warning, note")
 
-    Raises :class:`ConfigError` (a usage error) naming ``where`` rather than letting a check
-    fail on ``int("lots")`` in the middle of a run.
-    """
+
+def _options(value: object, label: str) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, Mapping) or not all(isinstance(v, Mapping) for v in value.values()):
+        raise ConfigError(
+            f"{label} must be a table of option tables by rule ID, e.g. "
+            "[tool.iblint.options.IB202] or {'IB202': {'maximum': 2000}}"
+        )
+    options: dict[str, dict[str, Any]] = {}
+    for key, values in value.items():
+        rule_id = _rule_id(key, label)
+        table = options.setdefault(rule_id, {})
+        for name, option_value in values.items():
+            option = _declared_option(rule_id, name, label)
+            table[name] = _option_value(rule_id, name, option_value, option, label)
+    return options
+
+
+def _declared_option(rule_id: str, name: object, label: str) -> OptionSpec:
+    from iblint.specs import rule_index
+
+    declared = rule_index()[rule_id].options
+    option = declared.get(name) if isinstance(name, str) else None
+    if option is None:
+        takes = f"its options are {', '.join(declared)}" if declared else "it takes no options"
+        raise ConfigError(f"{label}: {rule_id} has no option {_shown_value(name)}; {takes}")
+    return option
+
+
+#: The largest size of a number option: far beyond any real limit, and small enough to show in
+#: a message (``str()`` refuses integers of more than 4,300 digits).
+_LARGEST_NUMBER = 10**18
+
+
+def _option_value(rule_id: str, name: str, value: object, option: OptionSpec, label: str) -> Any:
+    """``value`` if it is of the option's type and within its numeric bounds."""
+    from iblint.specs import OPTION_TYPES, toml_value
+
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    fits = {
+        "integer": number and isinstance(value, int),
+        "number": number and value == value and value not in (float("inf"), float("-inf")),
+        "boolean": isinstance(value, bool),
+        "string": isinstance(value, str),
+    }.get(option.type, False)
+    if not fits:
+        raise ConfigError(
+            f"{label}: option {rule_id}.{name} must be {OPTION_TYPES.get(option.type, option.type)} "
+            f"(default {toml_value(option.default)}), not {_shown_value(value)}"
+        )
+    if number:
+        assert isinstance(value, int | float)
+        if abs(value) > _LARGEST_NUMBER:
+            raise ConfigError(
+                f"{label}: option {rule_id}.{name} must be at most {_LARGEST_NUMBER:.0e} in size, "
+                f"not {_shown_value(value)}"
+            )
+        if isinstance(option.min, int | float) and value < option.min:
+            raise ConfigError(
+                f"{label}: option {rule_id}.{name} must be at least {option.min}, not {value}"
+            )
+        if isinstance(option.max, int | float) and value > option.max:
+            raise ConfigError(
+                f"{label}: option {rule_id}.{name} must be at most {option.max}, not {value}"
+            )
+    return value
+
+
+def _check_option_relations(options: Mapping[str, Mapping[str, Any]], label: str) -> None:
+    """Bounds that name another option (IB202's ``minimum`` is at most its ``maximum``), on the
+    values in effect: those set, else the defaults."""
+    if not options:
+        return
     from iblint.specs import rule_index
 
     index = rule_index()
     for rule_id, values in options.items():
-        if rule_id not in index:
-            raise ConfigError(f"{where}: unknown rule {rule_id} (see `iblint rules`)")
         declared = index[rule_id].options
-        for name, value in values.items():
-            if name not in declared:
-                takes = (
-                    f"its options are {', '.join(sorted(declared))}"
-                    if declared
-                    else "it takes no options"
-                )
-                raise ConfigError(f"{where}: {rule_id} has no option {name!r}; {takes}")
-            _check_option_value(rule_id, name, value, declared[name], where)
-        merged = {**declared, **(base or {}).get(rule_id, {}), **values}
-        low, high = merged.get("minimum"), merged.get("maximum")
-        if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
+        effective = {name: option.default for name, option in declared.items()} | dict(values)
+        for name, option in declared.items():
+            if isinstance(option.max, str) and effective[name] > effective[option.max]:
+                low, high = name, option.max
+            elif isinstance(option.min, str) and effective[name] < effective[option.min]:
+                low, high = option.min, name
+            else:
+                continue
             raise ConfigError(
-                f"{where}: option {rule_id}.minimum ({low}) is greater than "
-                f"{rule_id}.maximum ({high})"
+                f"{label}: option {rule_id}.{low} ({effective[low]}) is greater than "
+                f"{rule_id}.{high} ({effective[high]})"
             )
 
 
-def _check_option_value(
-    rule_id: str, name: str, value: object, default: object, where: str
-) -> None:
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    wrong_type = not isinstance(value, type(default)) or (
-        isinstance(value, bool) != isinstance(default, bool)
-    )
-    if default is not None and wrong_type and not (isinstance(default, float) and number):
-        raise ConfigError(
-            f"{where}: option {rule_id}.{name} must be {_type_name(default)} "
-            f"(default {default!r}), not {value!r}"
-        )
-    smallest = OPTION_MINIMUMS.get((rule_id, name))
-    if (
-        smallest is not None
-        and isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and value < smallest
-    ):
-        raise ConfigError(
-            f"{where}: option {rule_id}.{name} must be at least {smallest}, not {value!r}"
-        )
+def _catalogs(value: object, label: str) -> tuple[Path, ...]:
+    items = [value] if isinstance(value, str | os.PathLike) else value
+    if isinstance(items, Mapping) or not isinstance(items, Iterable):
+        raise ConfigError(f"{label} must be a path or a list of paths")
+    paths = []
+    for item in items:
+        if not isinstance(item, str | os.PathLike):
+            raise ConfigError(f"{label} must be a path or a list of paths")
+        paths.append(Path(item))
+    return tuple(paths)
 
 
-def _type_name(value: object) -> str:
+def _shown_value(value: object) -> str:
+    """A value for a message: bounded, escaped, and never the repr of a container (which may
+    be huge or nested past the recursion limit)."""
+    if isinstance(value, str):
+        return shown(value)
     if isinstance(value, bool):
-        return "true or false"
+        return "true" if value else "false"
     if isinstance(value, int):
-        return "an integer"
+        return clipped(str(value), 40) if value.bit_length() < 10_000 else "a huge integer"
     if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return f"a {type(value).__name__}"
+        return repr(value)
+    article = "an" if type(value).__name__[:1] in "aeiou" else "a"
+    return f"{article} {type(value).__name__}"
 
 
-def rule_prefixes(value: object, where: str) -> list[str]:
-    if isinstance(value, str):
-        value = [part.strip() for part in value.split(",") if part.strip()]
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"{where} must be a list of rule IDs or prefixes")
-    prefixes = [item.strip().upper() for item in value]
-    for prefix in prefixes:
-        if not prefix.startswith("IB") or not prefix[2:].isdigit() or len(prefix) > 5:
+# --- the command line's text ------------------------------------------------------------------
+
+#: An integer or a decimal number as the command line takes them: ASCII, no ``_``, no ``nan``.
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]{1,30}")
+_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+
+
+def options_from_text(texts: Iterable[str], label: str = "--option") -> dict[str, dict[str, Any]]:
+    """``RULE.NAME=VALUE`` settings as option tables for :meth:`Config.build`. Each VALUE is
+    read as its option's spec declares: an integer, a number, ``true``/``false`` or a string
+    (spaces around a number or a boolean are dropped; nothing else is)."""
+    options: dict[str, dict[str, Any]] = {}
+    for text in texts:
+        target, separator, raw = text.partition("=")
+        rule, dot, name = target.partition(".")
+        if not separator or not dot or not rule.strip() or not name.strip():
             raise ConfigError(
-                f"{where}: {prefix!r} is not a rule ID or prefix such as IB101 or IB2"
+                f"{label} {shown(text)} is not RULE.NAME=VALUE, e.g. IB202.maximum=2000"
             )
-    if prefixes:
-        from iblint.registry import all_rule_ids
+        rule_id = _rule_id(rule, label)
+        name = name.strip()
+        option = _declared_option(rule_id, name, label)
+        value: object = raw
+        if option.type == "integer" and _INTEGER_TEXT.fullmatch(raw.strip()):
+            value = int(raw.strip())
+        elif option.type == "number" and _NUMBER_TEXT.fullmatch(raw.strip()):
+            value = float(raw.strip())
+        elif option.type == "boolean" and raw.strip().lower() in ("true", "false"):
+            value = raw.strip().lower() == "true"
+        options.setdefault(rule_id, {})[name] = _option_value(rule_id, name, value, option, label)
+    return options
 
-        known = all_rule_ids()
-        for prefix in prefixes:
-            if not any(rule_id.startswith(prefix) for rule_id in known):
-                what = "unknown rule" if len(prefix) == 5 else "no rule starts with"
-                raise ConfigError(f"{where}: {what} {prefix} (see `iblint rules`)")
-    return prefixes
+
+def severities_from_text(texts: Iterable[str], label: str = "--severity") -> dict[str, str]:
+    """``RULE=LEVEL`` settings as a severity table for :meth:`Config.build`."""
+    severities: dict[str, str] = {}
+    for text in texts:
+        key, separator, level = text.partition("=")
+        if not separator:
+            raise ConfigError(f"{label} {shown(text)} is not RULE=LEVEL, e.g. IB401=warning")
+        severities[_rule_id(key, label)] = level
+    return severities
+
+
+# --- configuration files --------------------------------------------------------------------
+
+
+def repository_root(start: Path) -> Path | None:
+    """The nearest of ``start`` (made absolute) and its parents that holds ``.git`` (a
+    directory, or a file in a worktree or submodule), or ``None`` outside a repository."""
+    start = Path(os.path.abspath(start))
+    for directory in (start, *start.parents):
+        if _lexists(directory / ".git"):
+            return directory
+    return None
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest iblint configuration at or above ``start``, searching no higher than the
+    repository root (:func:`repository_root`): a file above the repository (in a home or a CI
+    workspace directory) belongs to someone else and is not applied. Outside a repository,
+    every parent is searched. ``pyproject.toml`` counts only with a ``tool.iblint`` table; only
+    regular files count."""
+    start = Path(os.path.abspath(start))
+    root = repository_root(start)
+    for directory in (start, *start.parents):
+        for name in CONFIG_FILE_NAMES:
+            candidate = directory / name
+            if not _is_regular_file(candidate):
+                continue
+            if name != "pyproject.toml" or _has_iblint_table(candidate):
+                return candidate
+        if directory == root:
+            break
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    """The configuration in ``path`` (``Config()`` for ``None``).
+
+    Raises :class:`~iblint.errors.ConfigError` naming the file when it cannot be read, is not
+    a regular file, is over 1 MiB, is not UTF-8, nests deeper than 200 levels, is not valid
+    TOML, or holds a value :meth:`Config.build` refuses.
+    """
+    if path is None:
+        return Config()
+    data = _parse_toml(_read_config(path), path)
+    if path.name == "pyproject.toml":
+        tool = data.get("tool")
+        if not isinstance(tool, dict) or "iblint" not in tool:
+            raise ConfigError(f"{_display(path)}: no [tool.iblint] table")
+        data = tool["iblint"]
+        if not isinstance(data, dict):
+            raise ConfigError(f"{_display(path)}: tool.iblint must be a table, e.g. [tool.iblint]")
+    return config_from_mapping(data, path)
+
+
+def config_from_mapping(data: Mapping[str, Any], source: Path | None) -> Config:
+    """The configuration a file's table holds (``catalog`` paths are relative to the file)."""
+    where = _display(source) if source is not None else "configuration"
+    unknown = sorted(str(key) for key in data if key not in _SETTINGS)
+    if unknown:
+        names = ", ".join(shown(key) for key in unknown[:5])
+        raise ConfigError(
+            f"{where}: unknown setting(s) {names}; known: {', '.join(sorted(_SETTINGS))}"
+        )
+    catalogs = data.get("catalog")
+    if catalogs is not None:
+        listed = [catalogs] if isinstance(catalogs, str) else catalogs
+        if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+            raise ConfigError(f"{where}: catalog must be a path or a list of paths")
+        base = source.parent if source is not None else Path.cwd()
+        catalogs = [base / item for item in listed]
+    return Config.build(
+        select=data.get("select"),
+        ignore=data.get("ignore"),
+        severity=data.get("severity"),
+        options=data.get("options"),
+        catalogs=catalogs,
+        source=source,
+        where=where,
+    )
+
+
+def _display(path: Path) -> str:
+    return escaped(str(path))
+
+
+def _lexists(path: Path) -> bool:
+    try:
+        os.lstat(path)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _is_regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _read_config(path: Path) -> bytes:
+    """The bytes of a regular file, at most :data:`MAX_CONFIG_BYTES` and one more (a longer
+    file is cut there); a FIFO or a device is refused without blocking on it."""
+    shown_path = _display(path)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise ConfigError(f"cannot read {shown_path}: {reason}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise ConfigError(f"{shown_path}: not a regular file")
+        chunks = []
+        size = 0
+        while size <= MAX_CONFIG_BYTES:
+            chunk = os.read(descriptor, MAX_CONFIG_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as error:
+        raise ConfigError(f"cannot read {shown_path}: {error.strerror or error}") from None
+    finally:
+        os.close(descriptor)
+    return b"".join(chunks)
+
+
+def _parse_toml(data: bytes, path: Path) -> dict[str, Any]:
+    shown_path = _display(path)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{shown_path}: larger than {MAX_CONFIG_BYTES // 1024} KiB, not read")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{shown_path}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset "
+            f"{error.start}); a TOML file must be UTF-8"
+        ) from None
+    if _toml_depth(text) > MAX_CONFIG_DEPTH:
+        raise ConfigError(
+            f"{shown_path}: nests deeper than {MAX_CONFIG_DEPTH} levels (arrays, tables or "
+            "dotted keys), so it was not read"
+        )
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except (ValueError, RecursionError) as error:
+        # TOMLDecodeError, or an integer of more than 4,300 digits, which int() refuses.
+        reason = clipped(str(error).splitlines()[0] if str(error) else type(error).__name__, 200)
+        raise ConfigError(f"{shown_path}: invalid TOML: {escaped(reason)}") from None
+
+
+#: What matters for nesting in TOML: string and comment delimiters, escapes that hide a quote,
+#: brackets, dots and line breaks. Everything else is skipped by ``finditer``.
+_TOML_TOKENS = re.compile(r"\"\"\"|'''|\\\\|\\\"|[\"'#\n\[\]{}.]")
+
+
+def _toml_depth(text: str) -> int:
+    """An upper bound of how deep a TOML document nests, in one pass: open brackets and braces
+    plus the dots on the current line (dotted keys and table headers; a float's dot counts too),
+    outside strings and comments."""
+    deepest = depth = dots = 0
+    state = ""  # "" outside strings and comments, else the token that opened one
+    for match in _TOML_TOKENS.finditer(text):
+        token = match.group()
+        if not state:
+            if token in ('"', "'", '"""', "'''", "#"):
+                state = token
+            elif token in ("[", "{"):
+                depth += 1
+                deepest = max(deepest, depth + dots)
+            elif token in ("]", "}"):
+                depth = max(depth - 1, 0)
+            elif token == ".":
+                dots += 1
+                deepest = max(deepest, depth + dots)
+            elif token == "\n":
+                dots = 0
+        elif token == state:
+            state = ""
+        elif token == "\n" and state in ("#", '"', "'"):
+            state = ""  # a comment ends with its line; a one-line string must too
+            dots = 0
+    return deepest
+
+
+def _has_iblint_table(pyproject: Path) -> bool:
+    """Whether a ``pyproject.toml`` has a ``tool.iblint`` key, in any TOML spelling
+    (``[tool.iblint]``, dotted keys, an inline table); a comment does not count. A file that
+    does not mention iblint is not parsed; one that does but cannot be read (not valid TOML,
+    not UTF-8, too large or too deep) counts, so that its error is shown rather than its
+    settings silently dropped."""
+    try:
+        data = _read_config(pyproject)
+    except ConfigError:
+        return False  # unreadable: not known to be iblint's
+    if b"iblint" not in data:
+        return False
+    try:
+        parsed = _parse_toml(data, pyproject)
+    except ConfigError:
+        return True
+    tool = parsed.get("tool")
+    return isinstance(tool, dict) and "iblint" in tool

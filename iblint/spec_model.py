@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from iblint.model import Severity
 
@@ -29,7 +29,15 @@ EXAMPLE_FILE_NAMES: dict[str, str] = {
     "terraform-plan": "plan.json",
 }
 
-_POSITION = re.compile(r"^[1-9][0-9]*:[1-9][0-9]*$")
+_POSITION = re.compile(r"[1-9][0-9]*:[1-9][0-9]*")
+
+#: Python types of each option type's values (``bool`` is an ``int`` in Python: excluded below).
+_OPTION_VALUE_TYPES: dict[str, tuple[type, ...]] = {
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "string": (str,),
+}
 
 
 class Example(BaseModel):
@@ -51,13 +59,49 @@ class Example(BaseModel):
     @classmethod
     def _positions(cls, findings: list[str]) -> list[str]:
         for position in findings:
-            if not _POSITION.match(position):
+            if not _POSITION.fullmatch(position):
                 raise ValueError(f"{position!r} is not line:col")
         return findings
 
     @property
     def file_name(self) -> str:
         return EXAMPLE_FILE_NAMES[self.format]
+
+
+class RuleOption(BaseModel):
+    """A rule option: its type, default, bounds and what it does (see :mod:`iblint.specs`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: Literal["integer", "number", "boolean", "string"]
+    default: Any
+    description: str = Field(min_length=1)
+    #: Bounds of a number: a number, or the name of another option of the same rule.
+    min: int | float | str | None = None
+    max: int | float | str | None = None
+
+    @model_validator(mode="after")
+    def _default_fits(self) -> RuleOption:
+        if not _is_option_value(self.type, self.default):
+            raise ValueError(f"default {self.default!r} is not of type {self.type}")
+        for bound in (self.min, self.max):
+            if bound is None:
+                continue
+            if self.type not in ("integer", "number"):
+                raise ValueError(f"a {self.type} option has no bounds")
+            if not isinstance(bound, str) and not _is_option_value(self.type, bound):
+                raise ValueError(f"bound {bound!r} is not of type {self.type}")
+        if isinstance(self.min, int | float) and self.default < self.min:
+            raise ValueError(f"default {self.default} is below min {self.min}")
+        if isinstance(self.max, int | float) and self.default > self.max:
+            raise ValueError(f"default {self.default} is above max {self.max}")
+        return self
+
+
+def _is_option_value(option_type: str, value: object) -> bool:
+    if isinstance(value, bool) and option_type != "boolean":
+        return False
+    return isinstance(value, _OPTION_VALUE_TYPES[option_type])
 
 
 class Examples(BaseModel):
@@ -79,8 +123,25 @@ class RuleSpec(BaseModel):
     fix: str = Field(min_length=1)
     references: list[str] = Field(min_length=1)
     formats: list[InputFormat] = Field(min_length=1)
-    options: dict[str, Any] = Field(default_factory=dict)
+    options: dict[str, RuleOption] = Field(default_factory=dict)
     examples: Examples
+
+    @model_validator(mode="after")
+    def _bounds_name_numeric_options(self) -> RuleSpec:
+        """A bound that names another option names a number option whose default respects it."""
+        for name, option in self.options.items():
+            for side, bound in (("min", option.min), ("max", option.max)):
+                if not isinstance(bound, str):
+                    continue
+                other = self.options.get(bound)
+                if other is None or other.type not in ("integer", "number") or bound == name:
+                    raise ValueError(
+                        f"option {name}: {side} {bound!r} is not another number option"
+                    )
+                low, high = (other.default, option.default)[:: 1 if side == "min" else -1]
+                if low > high:
+                    raise ValueError(f"option {name}: default breaks its {side} {bound!r}")
+        return self
 
     @property
     def family(self) -> str:

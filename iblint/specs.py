@@ -2,12 +2,24 @@
 
 Two readers: :func:`rule_index` is the fast one a check run uses (ID, name, severity and
 options only, no validation beyond what it reads); :func:`load_specs` validates every field with
-pydantic, for ``iblint rules``/``explain``, SARIF rule help and the tests.
+pydantic, for ``iblint rules``/``explain``, SARIF rule help and the tests. A test keeps the two
+in agreement.
+
+A rule's options, their defaults and bounds are declared once, in its spec (as yamllint's rules
+declare ``CONF`` and ``DEFAULT``)::
+
+    options:
+      maximum:
+        type: integer          # integer, number, boolean or string
+        default: 1000
+        min: 1                 # optional bounds of a number: a number, or the name of
+        description: ...       #   another option of the rule (``max: maximum``)
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -20,6 +32,14 @@ if TYPE_CHECKING:
 
 _YamlLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+#: The types an option may have, and how a message names each.
+OPTION_TYPES = {
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "string": "a string",
+}
+
 
 def rules_dir() -> Path:
     """Where the specs are: shipped inside the package in a wheel, at the repo root otherwise."""
@@ -29,31 +49,83 @@ def rules_dir() -> Path:
     return Path(__file__).parent.parent / "rules"
 
 
+class OptionSpec(NamedTuple):
+    """One rule option as its spec declares it."""
+
+    type: str
+    default: Any
+    description: str
+    #: The smallest and largest value of a number: a number, or another option's name.
+    min: int | float | str | None = None
+    max: int | float | str | None = None
+
+
 class RuleEntry(NamedTuple):
     rule_id: str
     name: str
     severity: Severity
     summary: str
-    options: dict[str, Any]
+    #: The rule's options by name (the engine passes them to
+    #: :meth:`iblint.config.Config.rule_options`).
+    options: Mapping[str, OptionSpec]
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """Each option's default value."""
+        return {name: option.default for name, option in self.options.items()}
 
 
 @functools.cache
 def rule_index() -> dict[str, RuleEntry]:
-    """ID to name, default severity and default options, for every spec."""
+    """ID to name, default severity and options, for every spec."""
     index: dict[str, RuleEntry] = {}
     for path in sorted(rules_dir().glob("IB*.yaml")):
         text = path.read_text(encoding="utf-8")
         # Examples come last and are most of a spec; a check run needs only the head.
         head, _, _ = text.partition("\nexamples:")
         data = yaml.load(head, Loader=_YamlLoader)
+        options = {
+            name: OptionSpec(**declared) for name, declared in (data.get("options") or {}).items()
+        }
         index[data["id"]] = RuleEntry(
-            data["id"],
-            data["name"],
-            Severity(data["severity"]),
-            data["summary"],
-            dict(data.get("options") or {}),
+            data["id"], data["name"], Severity(data["severity"]), data["summary"], options
         )
     return index
+
+
+def describe_options(rule_id: str, options: Mapping[str, OptionSpec]) -> str:
+    """What ``iblint explain`` says about a rule's options: each with its type, default,
+    bounds and description; an empty string for a rule without options."""
+    if not options:
+        return ""
+    import textwrap
+
+    lines = [
+        f"Options (set in [tool.iblint.options.{rule_id}], or with --option {rule_id}.NAME=VALUE):"
+    ]
+    for name, option in options.items():
+        facts = [
+            OPTION_TYPES.get(option.type, option.type),
+            f"default {toml_value(option.default)}",
+        ]
+        for word, bound in (("least", option.min), ("most", option.max)):
+            if bound is not None:
+                limit = f"the value of {bound}" if isinstance(bound, str) else toml_value(bound)
+                facts.append(f"at {word} {limit}")
+        lines.append(f"  {name}: {', '.join(facts)}")
+        lines.append(
+            textwrap.fill(option.description, 96, initial_indent=" " * 6, subsequent_indent=" " * 6)
+        )
+    return "\n".join(lines) + "\n"
+
+
+def toml_value(value: object) -> str:
+    """``value`` as TOML writes it: ``true``, ``8388608``, ``"text"``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value)
 
 
 @functools.cache

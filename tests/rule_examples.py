@@ -14,13 +14,12 @@ def run_example(example: Example, rule_id: str, directory: Path) -> list[Finding
     """Every finding (all rules) for ``example``, checked with ``rule_id``'s example options."""
     path = directory / example.file_name
     path.write_bytes(example.content.encode(example.encoding))
-    config = Config()
-    if example.options:
-        config.options[rule_id] = dict(example.options)
+    catalogs = []
     if example.catalog is not None:
         catalog = directory / "catalog.json"
         catalog.write_text(example.catalog, encoding="utf-8")
-        config.catalogs.append(catalog)
+        catalogs.append(catalog)
+    config = Config.build(options={rule_id: example.options}, catalogs=catalogs)
     return check_paths([str(path)], config, root=directory).findings
 
 

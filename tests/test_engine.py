@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-import iblint.engine
 from iblint import check_paths
 from iblint.config import Config
 from iblint.engine import CatalogError
@@ -15,21 +14,9 @@ from iblint.specs import RuleEntry, rule_index
 INFRA = '{"name": "n", "instanceProfileName": "p", "instanceMetadataOptions": {"httpTokens": "optional"}}'
 
 
-def test_a_spec_without_the_max_bytes_option_does_not_crash_a_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    index = dict(rule_index())
-    index["IB003"] = index["IB003"]._replace(options={})
-    monkeypatch.setattr(iblint.engine, "rule_index", lambda: index)
-    (tmp_path / "infra.json").write_text(INFRA)
-    report = check_paths([str(tmp_path)], Config(), root=tmp_path)
-    assert [f.rule_id for f in report.findings] == ["IB101"]
-
-
 def test_max_bytes_option_limits_file_size(tmp_path: Path) -> None:
     (tmp_path / "infra.json").write_text(INFRA)
-    config = Config()
-    config.options["IB003"] = {"max_bytes": 20}
+    config = Config.build(options={"IB003": {"max_bytes": 20}})
     report = check_paths([str(tmp_path)], config, root=tmp_path)
     assert [(f.rule_id, f.path) for f in report.findings] == [("IB003", "infra.json")]
 
@@ -58,8 +45,7 @@ def test_an_empty_catalog_listing_is_a_catalog(tmp_path: Path, document: str) ->
     # `aws imagebuilder list-components --owner Self` in an account without components.
     (tmp_path / "catalog.json").write_text(document)
     (tmp_path / "infra.json").write_text(INFRA)
-    config = Config()
-    config.catalogs.append(tmp_path / "catalog.json")
+    config = Config.build(catalogs=[tmp_path / "catalog.json"])
     report = check_paths([str(tmp_path / "infra.json")], config, root=tmp_path)
     assert [f.rule_id for f in report.findings] == ["IB101"]
 
@@ -70,8 +56,7 @@ def test_an_empty_catalog_listing_is_a_catalog(tmp_path: Path, document: str) ->
 )
 def test_a_file_that_is_not_a_catalog_is_refused(tmp_path: Path, document: str) -> None:
     (tmp_path / "catalog.json").write_text(document)
-    config = Config()
-    config.catalogs.append(tmp_path / "catalog.json")
+    config = Config.build(catalogs=[tmp_path / "catalog.json"])
     with pytest.raises(CatalogError, match=r"catalog\.json"):
         check_paths([str(tmp_path)], config, root=tmp_path)
 
@@ -211,8 +196,7 @@ def test_severity_overrides_set_by_a_library_caller_ignore_case() -> None:
     from iblint.config import Config
     from iblint.model import Severity
 
-    config = Config()
-    config.severity["ib101"] = Severity.NOTE
+    config = Config.build(severity={"ib101": Severity.NOTE})
     text = "name: infra\ninstanceProfileName: builder\ninstanceMetadataOptions: {httpTokens: optional}\n"
     (finding,) = check_text(text, "infra.yaml", config)
     assert finding.severity is Severity.NOTE

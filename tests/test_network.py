@@ -77,8 +77,7 @@ def test_the_sockets_really_are_blocked(attempts: list[str]) -> None:
 
 
 def test_library_check_is_offline(tree: Path, attempts: list[str]) -> None:
-    config = Config()
-    config.catalogs.append(tree / "catalog.json")
+    config = Config.build(catalogs=[tree / "catalog.json"])
     report = check_paths(["."], config, root=tree)
     found = {(f.path, f.rule_id, f.span.start_line, f.span.start_col) for f in report.findings}
     assert found >= EXPECTED

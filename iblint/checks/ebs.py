@@ -72,8 +72,8 @@ def throughput_on_non_gp3(resource: Resource, context: CheckContext) -> Iterator
 
 @rule("IB202", ResourceKind.IMAGE_RECIPE, ResourceKind.CONTAINER_RECIPE)
 def throughput_out_of_range(resource: Resource, context: CheckContext) -> Iterator[Problem]:
-    minimum = int(context.options.get("minimum", 125))
-    maximum = int(context.options.get("maximum", 1000))
+    minimum: int = context.options["minimum"]  # defaults in the spec, validated by Config
+    maximum: int = context.options["maximum"]
     for ebs in ebs_specifications(resource):
         for throughput, throughput_span in member_alternatives(ebs, "throughput"):
             value = number_of(throughput)

@@ -4,33 +4,46 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from enum import StrEnum
 from typing import NamedTuple
 
 from iblint.checks.values import member_alternatives, text_of
 from iblint.model import Problem, Resource, ResourceKind
 from iblint.registry import CheckContext, rule
-from iblint.versions import VersionError, parse_arn
+from iblint.text_safety import shown
+from iblint.versions import Fault, VersionError, parse_arn
 
-_AMI_ID = re.compile(r"^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
-_SSM_NAME = re.compile(r"^/?[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*(?::[A-Za-z0-9_.-]+)?$")
-_SSM_ARN = re.compile(r"^arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/.+$")
+# Every pattern is used with ``fullmatch``: ``$`` would also match before a final line break
+# (a YAML ``|`` block scalar or a Terraform heredoc keeps one), and ``re.ASCII`` keeps ``\w``
+# and case folding to ASCII, as the grammars they copy are.
+_AMI_ID = re.compile(r"ami-(?:[0-9a-f]{8}|[0-9a-f]{17})")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I | re.A)
+_SSM_NAME = re.compile(r"/?[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*(?::[A-Za-z0-9_.-]+)?")
+_SSM_ARN = re.compile(r"arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/.+", re.DOTALL)
 
 # Container image references, after github.com/distribution/reference's grammar.
 _DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
 _DOMAIN = rf"{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*(?::[0-9]+)?"
 _PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 _CONTAINER_REFERENCE = re.compile(
-    rf"^(?:(?P<domain>{_DOMAIN})/)?(?P<path>{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*)"
+    rf"(?:(?P<domain>{_DOMAIN})/)?(?P<path>{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*)"
     r"(?::(?P<tag>[\w][\w.-]{0,127}))?"
-    r"(?:@(?P<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$"
+    r"(?:@(?P<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?",
+    re.ASCII,
 )
-_ECR_DOMAIN = re.compile(r"^[0-9]{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$")
+_ECR_DOMAIN = re.compile(r"[0-9]{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?")
 
 #: AWS Marketplace product IDs: a UUID (CDK's integration test deploys one), or the Marketplace
 #: catalog's prod-… form (the CDK imagebuilder-alpha README's BaseImage.fromMarketplaceProductId
 #: example, 'prod-1234567890abcdef0').
-_MARKETPLACE_ID = re.compile(r"^prod-[a-z0-9]+$")
+_MARKETPLACE_ID = re.compile(r"prod-[a-z0-9]+")
+
+#: ``parentImage`` is a ``NonEmptyString``: 1 to 1,024 characters (Image Builder API reference,
+#: CreateImageRecipe and CreateContainerRecipe). Checked first, it also bounds the work of the
+#: patterns below.
+MAX_PARENT_IMAGE_LENGTH = 1024
+#: The most characters of a whole parent image a message quotes (a typical image ARN fits).
+_SHOWN_WHOLE = 100
 
 _AMI_FORMS = (
     "an AMI ID (ami- and 8 or 17 hex digits), an Image Builder image ARN, ssm:PARAMETER or a "
@@ -45,39 +58,93 @@ _ARN_FIX = (
 )
 
 
+class ParentFault(StrEnum):
+    """What is wrong with a parent image, one value per message; a malformed image ARN is
+    described by the :class:`~iblint.versions.Fault` of its :class:`VersionError`."""
+
+    EMPTY = "empty"
+    TOO_LONG = "too-long"
+    LINE_BREAK = "line-break"
+    WHITESPACE = "whitespace"
+    RECIPE_ARN = "recipe-arn"
+    ARN_WITHOUT_VERSION = "arn-without-version"
+    AMI_ID = "ami-id"
+    SSM_PARAMETER = "ssm-parameter"
+    IMAGE_FORM = "image-form"
+    CONTAINER_GOT_AMI = "container-got-ami"
+    CONTAINER_GOT_SSM = "container-got-ssm"
+    CONTAINER_FORM = "container-form"
+    ECR_REGISTRY = "ecr-registry"
+    ECR_PUBLIC_REPOSITORY = "ecr-public-repository"
+
+
 class ParentImageProblem(NamedTuple):
     message: str
     fix: str
+    fault: ParentFault | Fault
 
 
 def parent_image_problem(value: str, container: bool) -> ParentImageProblem | None:
     """Why ``value`` is not a valid parent image, and what to do, or ``None`` if it is valid."""
     forms = _CONTAINER_FORMS if container else _AMI_FORMS
     if not value.strip():
-        return ParentImageProblem("parentImage is empty", f"use {forms}")
+        return ParentImageProblem("parentImage is empty", f"use {forms}", ParentFault.EMPTY)
+    if len(value) > MAX_PARENT_IMAGE_LENGTH:
+        return ParentImageProblem(
+            f"parentImage is {len(value):,} characters long; Image Builder accepts at most "
+            f"{MAX_PARENT_IMAGE_LENGTH:,}",
+            f"use {forms}",
+            ParentFault.TOO_LONG,
+        )
+    if value != value.strip():
+        return _whitespace_problem(value)
     if value.startswith("arn:"):
         return _arn_problem(value)
     if container:
         return _container_problem(value)
+    whole = shown(value, _SHOWN_WHOLE)
     if value.startswith("ami-"):
-        if _AMI_ID.match(value):
+        if _AMI_ID.fullmatch(value):
             return None
         return ParentImageProblem(
-            f"parentImage '{value}' is not an AMI ID: 'ami-' must be followed by 8 or 17 "
+            f"parentImage {whole} is not an AMI ID: 'ami-' must be followed by 8 or 17 "
             "lower-case hex digits",
             "use the AMI's full ID, such as ami-0123456789abcdef0",
+            ParentFault.AMI_ID,
         )
     if value.startswith("ssm:"):
         parameter = value[len("ssm:") :]
-        if _SSM_NAME.match(parameter) or _SSM_ARN.match(parameter):
+        if _SSM_NAME.fullmatch(parameter) or _SSM_ARN.fullmatch(parameter):
             return None
         return ParentImageProblem(
-            f"parentImage '{value}' is not ssm: followed by a parameter name or parameter ARN",
+            f"parentImage {whole} is not ssm: followed by a parameter name or parameter ARN",
             "use ssm:/PARAMETER/NAME or ssm:arn:aws:ssm:REGION:ACCOUNT:parameter/NAME",
+            ParentFault.SSM_PARAMETER,
         )
-    if _UUID.match(value) or _MARKETPLACE_ID.match(value):
+    if _UUID.fullmatch(value) or _MARKETPLACE_ID.fullmatch(value):
         return None
-    return ParentImageProblem(f"parentImage '{value}' is not {_AMI_FORMS}", f"use {forms}")
+    return ParentImageProblem(
+        f"parentImage {whole} is not {_AMI_FORMS}", f"use {forms}", ParentFault.IMAGE_FORM
+    )
+
+
+def _whitespace_problem(value: str) -> ParentImageProblem:
+    """Image Builder resolves the value as written: a line break or a space around it is part
+    of the name it looks for."""
+    whole = shown(value, _SHOWN_WHOLE)
+    if value.endswith(("\n", "\r")):
+        return ParentImageProblem(
+            f"parentImage {whole} ends in a line break (a YAML '|' block scalar or a Terraform "
+            "heredoc keeps it), so it names no image",
+            "remove the line break: in YAML write the value plain, quoted or with '|-'; in "
+            "Terraform use a quoted string or chomp()",
+            ParentFault.LINE_BREAK,
+        )
+    return ParentImageProblem(
+        f"parentImage {whole} starts or ends with whitespace, so it names no image",
+        "remove the whitespace around the value",
+        ParentFault.WHITESPACE,
+    )
 
 
 def _arn_problem(value: str) -> ParentImageProblem | None:
@@ -89,48 +156,58 @@ def _arn_problem(value: str) -> ParentImageProblem | None:
             f"parentImage is the ARN of {recipe[resource_type]}, not of an image",
             "use the ARN of an image built from it (…:image/NAME/VERSION), or that recipe's "
             "own parent image",
+            ParentFault.RECIPE_ARN,
         )
     try:
         arn = parse_arn(value, ("image",))
     except VersionError as error:
-        return ParentImageProblem(f"parentImage ARN is malformed: {error}", _ARN_FIX)
+        fix = _ARN_FIX
+        if error.fault is Fault.TRAILING_SLASH:
+            fix = f"remove the '/' at the end: {shown(value.rstrip('/'), _SHOWN_WHOLE)}"
+        return ParentImageProblem(f"parentImage ARN is malformed: {error}", fix, error.fault)
     if arn.version is None:
         return ParentImageProblem(
-            f"parentImage ARN '{value}' has no version; image ARNs end in /VERSION "
-            "(x.x.x for the latest) or /VERSION/BUILD",
-            f"append a version, such as '{value}/x.x.x'",
+            f"parentImage ARN {shown(value, _SHOWN_WHOLE)} has no version; image ARNs end in "
+            "/VERSION (x.x.x for the latest) or /VERSION/BUILD",
+            f"append a version, such as {shown(value + '/x.x.x', _SHOWN_WHOLE)}",
+            ParentFault.ARN_WITHOUT_VERSION,
         )
     return None
 
 
 def _container_problem(value: str) -> ParentImageProblem | None:
-    if _AMI_ID.match(value) or value.startswith("ssm:"):
-        what = "an AMI" if value.startswith("ami-") else "an SSM parameter (an AMI)"
+    whole = shown(value, _SHOWN_WHOLE)
+    if _AMI_ID.fullmatch(value) or value.startswith("ssm:"):
+        ami = value.startswith("ami-")
+        what = "an AMI" if ami else "an SSM parameter (an AMI)"
         return ParentImageProblem(
-            f"parentImage '{value}' is {what}, but a container recipe's parent is "
-            f"{_CONTAINER_FORMS}",
+            f"parentImage {whole} is {what}, but a container recipe's parent is {_CONTAINER_FORMS}",
             "set parentImage to a container image such as amazonlinux:2023; the build "
             "instance's AMI goes in instanceConfiguration.image",
+            ParentFault.CONTAINER_GOT_AMI if ami else ParentFault.CONTAINER_GOT_SSM,
         )
-    match = _CONTAINER_REFERENCE.match(value)
+    match = _CONTAINER_REFERENCE.fullmatch(value)
     if match is None:
         return ParentImageProblem(
-            f"parentImage '{value}' is not {_CONTAINER_FORMS}",
+            f"parentImage {whole} is not {_CONTAINER_FORMS}",
             "use REPOSITORY[:TAG] (Docker Hub), ACCOUNT.dkr.ecr.REGION.amazonaws.com/"
             "REPOSITORY[:TAG], public.ecr.aws/ALIAS/REPOSITORY[:TAG] or an image ARN; "
             "repository names are lower case",
+            ParentFault.CONTAINER_FORM,
         )
     domain = match.group("domain") or ""
-    if ".dkr.ecr" in domain and not _ECR_DOMAIN.match(domain):
+    if ".dkr.ecr" in domain and not _ECR_DOMAIN.fullmatch(domain):
         return ParentImageProblem(
-            f"parentImage '{value}' has a malformed ECR registry '{domain}'",
+            f"parentImage {whole} has a malformed ECR registry {shown(domain, _SHOWN_WHOLE)}",
             "use ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY[:TAG], ACCOUNT being the "
             "12-digit account ID",
+            ParentFault.ECR_REGISTRY,
         )
     if domain == "public.ecr.aws" and "/" not in match.group("path"):
         return ParentImageProblem(
-            f"parentImage '{value}' names no repository",
+            f"parentImage {whole} names no repository",
             "use public.ecr.aws/ALIAS/REPOSITORY[:TAG]",
+            ParentFault.ECR_PUBLIC_REPOSITORY,
         )
     return None
 

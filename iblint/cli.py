@@ -1,4 +1,4 @@
-"""The command line: ``iblint check``, ``iblint rules``, ``iblint explain``.
+"""The command line: ``iblint check``, ``iblint components``, ``iblint rules``, ``iblint explain``.
 
 Thin on purpose: options become a :class:`~iblint.config.Config`, the library checks, a
 reporter writes. Exit codes: 0 clean, 1 findings, 2 usage, configuration or internal error.
@@ -10,31 +10,65 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from iblint import __version__
 
+if TYPE_CHECKING:
+    from iblint.config import Config
+    from iblint.model import Finding
+    from iblint.reporters import ReportContext, Reporter
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def _split_ids(values: tuple[str, ...]) -> list[str]:
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+class _ConfigFileError(click.ClickException):
+    """A configuration file that cannot be used: one line (not a usage error: the command line
+    was right), exit 2."""
+
+    exit_code = EXIT_ERROR
 
 
-def _parse_option(text: str) -> tuple[str, str, Any]:
-    """``IB202.maximum=2000`` to ("IB202", "maximum", 2000)."""
-    target, separator, raw = text.partition("=")
-    rule_id, dot, name = target.partition(".")
-    if not separator or not dot or not rule_id.strip() or not name.strip():
-        raise click.BadParameter(f"{text!r} is not RULE.NAME=VALUE, e.g. IB202.maximum=2000")
-    value: Any = raw
-    if raw.strip().lower() in ("true", "false"):
-        value = raw.strip().lower() == "true"
-    with contextlib.suppress(ValueError):
-        value = int(raw)
-    return rule_id.strip().upper(), name.strip(), value
+def _file_config(config_path: Path | None, no_config: bool, verbose: bool) -> Config:
+    """The configuration file's values (none with ``--no-config``); with ``verbose``, says on
+    standard error which file that is, before reading it."""
+    from iblint.config import Config, find_config_file, load_config
+
+    if no_config:
+        path = None
+    elif config_path is not None:
+        path = config_path
+    else:
+        path = find_config_file(Path.cwd())
+    if verbose:
+        click.echo(f"iblint: configuration: {_config_note(path, config_path, no_config)}", err=True)
+    return load_config(path) if path is not None else Config()
+
+
+def _config_note(path: Path | None, config_path: Path | None, no_config: bool) -> str:
+    """Which configuration file is used, or why none is (for ``--verbose``)."""
+    from iblint.config import find_config_file, repository_root
+    from iblint.text_safety import escaped
+
+    if no_config:
+        return "none (--no-config)"
+    if config_path is not None:
+        return f"{escaped(str(config_path))} (--config)"
+    if path is not None:
+        return escaped(str(path))
+    cwd = Path.cwd()
+    root = repository_root(cwd)
+    if root is None:
+        return f"none found in {escaped(str(cwd))} or its parents"
+    note = f"none found in {escaped(str(cwd))} or its parents up to the repository root"
+    if root != cwd:
+        note += f" {escaped(str(root))}"
+    above = find_config_file(root.parent) if root.parent != root else None
+    if above is not None:
+        note += f"; {escaped(str(above))} is above the repository, so it is not applied"
+    return note
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -57,7 +91,8 @@ def cli() -> None:
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to FILE instead of standard output.",
+    help="Write the report to FILE instead of standard output: complete or not at all (a "
+    "temporary file renamed over FILE); a symlink at FILE is replaced, not followed.",
 )
 @click.option(
     "--select",
@@ -98,6 +133,12 @@ def cli() -> None:
     help="Configuration file (default: the nearest iblint.toml, .iblint.toml or pyproject.toml with [tool.iblint]).",
 )
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Say on standard error which configuration file is used, or that none is.",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option(
     "--color/--no-color",
@@ -115,90 +156,108 @@ def check(
     severities: tuple[str, ...],
     config_path: Path | None,
     no_config: bool,
+    verbose: bool,
     exit_zero: bool,
     color: bool | None,
 ) -> int:
     """Check Image Builder definitions in PATHS (default: the current directory)."""
-    from iblint.config import (
-        ConfigError,
-        check_options,
-        config_from_mapping,
-        find_config_file,
-        load_config,
-        parse_severity,
-        rule_id_of,
-        rule_prefixes,
-    )
+    from iblint.config import CLI_LABELS, Config, options_from_text, severities_from_text
     from iblint.discover import MissingPathError, discover
-    from iblint.engine import CatalogError, check_files
+    from iblint.engine import check_files
+    from iblint.errors import IblintError
     from iblint.reporters import ReportContext, get_reporter
 
     if config_path is not None and no_config:
         raise click.UsageError("--config and --no-config cannot be used together")
     try:
-        if config_path is not None:
-            config = load_config(config_path)
-        elif no_config:
-            config = config_from_mapping({}, None)
-        else:
-            config = load_config(find_config_file(Path.cwd()))
-        if select:
-            config.select = rule_prefixes(_split_ids(select), "--select")
-        if ignore:
-            config.ignore = rule_prefixes(_split_ids(ignore), "--ignore")
-        for text in severities:
-            key, separator, level = text.partition("=")
-            if not separator:
-                raise ConfigError(f"--severity {text!r} is not RULE=LEVEL, e.g. IB401=warning")
-            rule_id = rule_id_of(key, f"--severity {text!r}")
-            config.severity[rule_id] = parse_severity(level, f"--severity {rule_id}")
-        cli_options: dict[str, dict[str, Any]] = {}
-        for text in rule_options:
-            rule_id, name, value = _parse_option(text)
-            cli_options.setdefault(rule_id, {})[name] = value
-        check_options(cli_options, "--option", base=config.options)
-        for rule_id, values in cli_options.items():
-            config.options.setdefault(rule_id, {}).update(values)
-        config.catalogs.extend(catalog)
+        file_config = _file_config(config_path, no_config, verbose)
+    except IblintError as error:
+        raise _ConfigFileError(str(error)) from None
+    try:
+        # The command line's values go on top of the file's, through the same builder.
+        config = Config.build(
+            base=file_config,
+            select=select or None,
+            ignore=ignore or None,
+            severity=severities_from_text(severities),
+            options=options_from_text(rule_options),
+            catalogs=catalog,
+            where=CLI_LABELS,
+        )
         files = list(discover(list(paths) or ["."]))
         report = check_files(files, config)
     except MissingPathError as error:
         raise click.UsageError(f"no such file or directory: {error}") from None
-    except (ConfigError, CatalogError) as error:
+    except IblintError as error:  # a command-line value, or a --catalog file
         raise click.UsageError(str(error)) from None
     reporter = get_reporter(output_format)
-    stream: TextIO = sys.stdout
-    if output is not None:
-        try:
-            stream = output.open("w", encoding="utf-8")
-        except OSError as error:
-            raise click.FileError(str(output), error.strerror or str(error)) from None
     # Colour only on standard output, never in a file.
-    use_color = output is None and (_use_color(stream) if color is None else color)
+    use_color = output is None and (_use_color(sys.stdout) if color is None else color)
     context = ReportContext(
-        report.files_checked, use_color and output_format == "text", severities=config.severity
+        report.files_checked,
+        use_color and output_format == "text",
+        severities=config.severity,
+        max_file_bytes=_file_size_limit(config),
     )
-    try:
-        reporter(report.findings, context, stream)
-        stream.flush()  # a full disk or a closed pipe shows here, not at exit
-    except BrokenPipeError:
-        # The reader went away (`iblint check | head`): its business, not an error of ours.
-        # The exit code still says whether there were findings.
-        _discard_stdout()
-    except OSError as error:
-        if output is None:
-            _discard_stdout()  # else the flush at exit fails again, noisily
-        where = "standard output" if output is None else str(output)
-        raise click.ClickException(
-            f"cannot write the report to {where}: {error.strerror or error}"
-        ) from None
-    finally:
-        if output is not None:
-            with contextlib.suppress(OSError):  # what failed above fails again on close
-                stream.close()
+    if output is None:
+        _report_to_stdout(reporter, report.findings, context)
+    else:
+        _report_to_file(reporter, report.findings, context, output)
     if report.findings and not exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _file_size_limit(config: Config) -> int:
+    """The IB003 limit of this run; the SARIF reporter reads no larger file."""
+    from iblint.syntax.limits import MAX_FILE_BYTES
+
+    try:
+        value = int(config.rule_options("IB003").get("max_bytes", MAX_FILE_BYTES))
+    except (AttributeError, TypeError, ValueError):
+        return MAX_FILE_BYTES
+    return value if value > 0 else MAX_FILE_BYTES
+
+
+def _report_to_stdout(reporter: Reporter, findings: list[Finding], context: ReportContext) -> None:
+    """Writes the report to standard output. A reader that went away (`iblint check | head`)
+    is its business, not an error: the exit code still says whether there were findings. A
+    closed or failing standard output is a one-line error (exit 2): the report was lost."""
+    stream = sys.stdout
+    if stream is None:  # started with it closed: `iblint check >&-`
+        raise click.ClickException("cannot write the report to standard output: it is closed")
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        # Text the terminal's encoding cannot show (an ASCII locale) prints as an escape.
+        with contextlib.suppress(Exception):
+            reconfigure(errors="backslashreplace")
+    try:
+        reporter(findings, context, stream)
+        stream.flush()  # a full disk or a closed pipe shows here, not at exit
+    except BrokenPipeError:
+        _discard_stdout()
+    except OSError as error:
+        _discard_stdout()  # else the flush at exit fails again, noisily
+        raise click.ClickException(
+            f"cannot write the report to standard output: {error.strerror or error}"
+        ) from None
+
+
+def _report_to_file(
+    reporter: Reporter, findings: list[Finding], context: ReportContext, output: Path
+) -> None:
+    """Writes the report to ``output`` atomically, replacing (never following) a symlink there:
+    see :func:`iblint.reporters.output.write_report_file`. A failure is a one-line error and
+    leaves no partial file."""
+    from iblint.reporters.output import write_report_file
+    from iblint.text_safety import escaped
+
+    try:
+        write_report_file(output, lambda stream: reporter(findings, context, stream))
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot write the report to {escaped(str(output))}: {error.strerror or error}"
+        ) from None
 
 
 def _discard_stdout() -> None:
@@ -215,11 +274,55 @@ def _discard_stdout() -> None:
         os.close(null)
 
 
-def _use_color(stream: TextIO) -> bool:
+def _use_color(stream: TextIO | None) -> bool:
     """Colour by default only on a terminal that can show it, and not when NO_COLOR is set."""
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+    if stream is None or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
-    return stream.isatty()
+    try:
+        return stream.isatty()
+    except ValueError:  # closed
+        return False
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+def components(paths: tuple[str, ...]) -> int:
+    """Print every component ARN the recipes in PATHS (default: .) reference.
+
+    One ARN a line, sorted, each once, ready for the shell loop that records the component
+    catalog IB401 reads (see the README):
+
+    \b
+        for arn in $(iblint components .); do
+            aws imagebuilder get-component \\
+                --component-build-version-arn "$arn" > "catalog/...json"
+        done
+
+    Version and wildcard ARNs are printed as written: GetComponent takes them and resolves them
+    to the latest available matching build. Values known only at deploy time are skipped; notes
+    on what was left out go to standard error. Exits 0, or 2 for a usage error.
+    """
+    from iblint.components_list import list_components
+    from iblint.discover import MissingPathError
+
+    try:
+        listing = list_components(list(paths) or ["."])
+    except MissingPathError as error:
+        raise click.UsageError(f"no such file or directory: {error}") from None
+    for note in listing.notes:
+        click.echo(f"iblint: {note}", err=True)
+    try:
+        for arn in listing.arns:
+            click.echo(arn)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()  # `iblint components . | head -1`: the reader had enough
+    except OSError as error:
+        _discard_stdout()
+        raise click.ClickException(
+            f"cannot write to standard output: {error.strerror or error}"
+        ) from None
+    return EXIT_CLEAN
 
 
 @cli.command()
@@ -237,7 +340,7 @@ def rules() -> int:
 def explain(rule_id: str) -> int:
     """Show a rule's documentation with a failing and a fixed example."""
     from iblint.rule_docs import help_text
-    from iblint.specs import load_specs
+    from iblint.specs import describe_options, load_specs, rule_index
 
     specs = load_specs()
     spec = specs.get(rule_id.strip().upper())
@@ -246,7 +349,10 @@ def explain(rule_id: str) -> int:
         spec = by_name.get(rule_id.strip().lower())
     if spec is None:
         raise click.UsageError(f"unknown rule {rule_id!r}; `iblint rules` lists them")
+    options = describe_options(spec.id, rule_index()[spec.id].options)
     click.echo(f"{help_text(spec)}\nDefault severity: {spec.severity.value}")
+    if options:
+        click.echo(f"\n{options}", nl=False)
     return EXIT_CLEAN
 
 
@@ -257,6 +363,10 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as exit_request:
         return int(exit_request.exit_code)
     except click.ClickException as error:
+        from iblint.text_safety import printable
+
+        # A path or a value from a (committed) configuration file may be in the message.
+        setattr(error, "message", printable(error.message))  # noqa: B010 - typed Final
         error.show()
         return EXIT_ERROR
     except click.exceptions.Abort:
@@ -269,6 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # noqa: BLE001 - the last line of defence
-        click.echo(f"iblint: internal error: {type(error).__name__}: {error}", err=True)
+        from iblint.text_safety import printable
+
+        text = printable(f"{type(error).__name__}: {error}", limit=500)
+        click.echo(f"iblint: internal error: {text}", err=True)
         return EXIT_ERROR
     return result if isinstance(result, int) else EXIT_CLEAN

@@ -3,16 +3,30 @@
 Directories are walked, skipping version control, virtual environments, dependency and cache
 folders; files there are taken by suffix. A file named explicitly is always loaded (and
 classified by content), whatever its name: pre-commit passes exactly the files it wants checked.
+
+The walk opens nothing but directories. What it cannot or must not read becomes a
+:class:`Discovered` record that carries its problem (IB006), in its place in the order: a
+directory it cannot list or enter, a FIFO, socket or device, a symbolic link whose target is
+outside the directory being walked (a committed ``x.yaml -> /etc/shadow`` is reported, never
+read). A link that stays inside is followed; links to directories are not walked into, and
+dangling or looping links name no file and are passed over. A file named on the command line
+is followed wherever it points: the user asked for it.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
-#: Suffixes of files taken when walking a directory.
-SUFFIXES = frozenset({".json", ".yaml", ".yml", ".template", ".tf"})
+from iblint import problems, reading
+from iblint.dialects import SUFFIXES, has_known_suffix
+from iblint.model import InputProblem
+
+__all__ = ["SUFFIXES", "Discovered", "MissingPathError", "discover", "display_path"]
 #: Folder names never walked into.
 SKIPPED_DIRECTORIES = frozenset(
     {
@@ -41,6 +55,24 @@ class MissingPathError(FileNotFoundError):
     """A path named on the command line does not exist: a usage error."""
 
 
+class Discovered(NamedTuple):
+    """One file (or unreadable directory) for the engine, in walk order.
+
+    When ``problem`` is set the engine reports it for ``display`` and does not open ``path``;
+    otherwise it reads ``path`` with :func:`iblint.reading.read_file`, passing
+    ``follow_symlinks`` (false for a regular file found by the walk, so that a file replaced by
+    a link after the walk is refused rather than followed).
+    """
+
+    #: Absolute, with ``.`` and ``..`` folded; not resolved (a link keeps its own name).
+    path: Path
+    #: Relative to the root when inside it, forward slashes; a name that is not valid UTF-8
+    #: keeps its bytes as surrogate escapes (:func:`os.fsdecode`), for reporters to escape.
+    display: str
+    problem: InputProblem | None = None
+    follow_symlinks: bool = True
+
+
 def display_path(path: Path, root: Path) -> str:
     """``path`` relative to ``root`` when it is inside it, with forward slashes."""
     try:
@@ -49,13 +81,13 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def discover(paths: list[str], root: Path | None = None) -> Iterator[tuple[Path, str]]:
-    """(path, display path) for each file to check, each once, in a stable order.
+def discover(paths: list[str], root: Path | None = None) -> Iterator[Discovered]:
+    """A :class:`Discovered` for each file to check, each once, in a stable order; lazily.
 
     Relative paths are relative to ``root`` (the working directory by default), and so are the
     display paths of files inside it. ``..`` and ``.`` segments are folded, so a file named
-    twice is checked once. A directory the walk cannot read is yielded too: loading it
-    reports it (IB006) rather than passing it over in silence.
+    twice is checked once. Raises :class:`MissingPathError` for a named path that does not
+    exist (when it is reached: this is a generator).
     """
     root = root or Path.cwd()
     seen: set[Path] = set()
@@ -70,36 +102,100 @@ def discover(paths: list[str], root: Path | None = None) -> Iterator[tuple[Path,
         if not exists:
             raise MissingPathError(given)
         if is_directory:
-            for file in _walk(absolute):
-                if file not in seen:
-                    seen.add(file)
-                    yield file, display_path(file, root)
+            for item in _walk(absolute, root):
+                if item.path not in seen:
+                    seen.add(item.path)
+                    yield item
         elif absolute not in seen:
             seen.add(absolute)
-            yield absolute, display_path(absolute, root)
+            yield Discovered(absolute, display_path(absolute, root))
 
 
-def _walk(directory: Path) -> Iterator[Path]:
-    unreadable: list[Path] = []
+def _walk(top: Path, root: Path) -> Iterator[Discovered]:
+    """Depth first, each directory's files (sorted by name) before its subdirectories.
 
-    def note(error: OSError) -> None:
-        if error.filename:
-            unreadable.append(Path(error.filename))
+    An explicit stack, so no depth of nesting reaches Python's recursion limit; each listing is
+    read whole and closed before anything is yielded, so no descriptor stays open."""
+    top_real = os.path.realpath(top)
+    stack = [top]
+    while stack:
+        directory = stack.pop()
+        entries = _entries(directory)
+        if not isinstance(entries, list):
+            yield Discovered(
+                directory, display_path(directory, root), entries, follow_symlinks=False
+            )
+            continue
+        subdirectories: list[Path] = []
+        for entry in entries:
+            if _is_directory(entry):
+                if entry.name not in SKIPPED_DIRECTORIES and not os.path.exists(
+                    os.path.join(entry.path, "pyvenv.cfg")
+                ):
+                    subdirectories.append(Path(entry.path))
+            elif has_known_suffix(entry.name):
+                item = _examine(entry, top_real, root)
+                if item is not None:
+                    yield item
+        stack.extend(reversed(subdirectories))
 
-    for current, directories, files in os.walk(directory, onerror=note):
-        yield from unreadable
-        unreadable.clear()
-        directories[:] = sorted(
-            name
-            for name in directories
-            if name not in SKIPPED_DIRECTORIES
-            and not os.path.exists(os.path.join(current, name, "pyvenv.cfg"))
-        )
-        for name in sorted(files):
-            if os.path.splitext(name)[1].lower() not in SUFFIXES:
-                continue
-            file = Path(current) / name
-            if file.is_symlink() and not file.exists():
-                continue  # a dangling link names no file to check
-            yield file
-    yield from unreadable
+
+def _entries(directory: Path) -> list[os.DirEntry[str]] | InputProblem:
+    """The directory's entries sorted by name, or why it cannot be listed or entered."""
+    try:
+        with os.scandir(directory) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as error:
+        return reading.unlisted_directory(error)
+    if entries:
+        try:
+            # Listing needs read permission; opening what is inside needs execute (search).
+            os.lstat(os.path.join(directory, os.curdir))
+        except OSError as error:
+            return reading.unlisted_directory(error, listing=False)
+    return entries
+
+
+def _is_directory(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False  # examined as a file, which reports why
+
+
+def _examine(entry: os.DirEntry[str], top_real: str, root: Path) -> Discovered | None:
+    path = Path(entry.path)
+    display = display_path(path, root)
+    try:
+        if entry.is_symlink():
+            return _link(path, display, top_real)
+        if entry.is_file(follow_symlinks=False):
+            return Discovered(path, display, follow_symlinks=False)
+        mode = entry.stat(follow_symlinks=False).st_mode
+    except OSError as error:
+        return Discovered(path, display, _cannot_examine(error), follow_symlinks=False)
+    return Discovered(path, display, reading.not_regular(mode), follow_symlinks=False)
+
+
+def _link(path: Path, display: str, top_real: str) -> Discovered | None:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        if error.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP):
+            return None  # dangling or looping: the link names no file to check
+        return Discovered(path, display, _cannot_examine(error), follow_symlinks=False)
+    if stat.S_ISDIR(mode):
+        return None  # a link to a directory: not walked into, as os.walk does
+    if not _is_inside(os.path.realpath(path), top_real):
+        return Discovered(path, display, reading.outside_link(), follow_symlinks=False)
+    if not stat.S_ISREG(mode):
+        return Discovered(path, display, reading.not_regular(mode), follow_symlinks=False)
+    return Discovered(path, display, follow_symlinks=True)
+
+
+def _is_inside(target: str, directory: str) -> bool:
+    return target == directory or target.startswith(directory.rstrip(os.sep) + os.sep)
+
+
+def _cannot_examine(error: OSError) -> InputProblem:
+    return problems.unreadable(f"cannot read the file: {error.strerror or error}")

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
-from pathlib import Path
 from typing import NamedTuple
 
+from iblint import problems as input_problems
+from iblint.budget import OverBudget, file_budget
 from iblint.catalog import ComponentCatalog
 from iblint.config import Config
 from iblint.dialects import RunCache
+from iblint.discover import Discovered
+from iblint.errors import IblintError
 from iblint.loading import load_catalog, load_path, load_text
 from iblint.model import (
     Finding,
@@ -25,10 +28,9 @@ from iblint.problems import InputProblemKind
 from iblint.registry import CheckContext, load_checks
 from iblint.specs import RuleEntry, rule_index
 from iblint.suppressions import is_suppressed
-from iblint.syntax.limits import MAX_FILE_BYTES
 
 
-class CatalogError(ValueError):
+class CatalogError(IblintError):
     """A ``--catalog`` file that cannot be used; a usage error."""
 
 
@@ -49,8 +51,8 @@ class TextSource(NamedTuple):
     name: str
 
 
-def check_files(files: Iterable[tuple[Path, str] | TextSource], config: Config) -> Report:
-    """Checks files given as (path on disk, path to report) pairs, or as text."""
+def check_files(files: Iterable[Discovered | TextSource], config: Config) -> Report:
+    """Checks files found by :func:`iblint.discover.discover`, or given as text."""
     # Node trees hold no reference cycles, so the cyclic garbage collector finds nothing and
     # only rescans the growing heap: pausing it cut a 1000-template run by a third.
     collecting = gc.isenabled()
@@ -62,36 +64,54 @@ def check_files(files: Iterable[tuple[Path, str] | TextSource], config: Config) 
             gc.enable()
 
 
-def _check_files(files: Iterable[tuple[Path, str] | TextSource], config: Config) -> Report:
+def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Report:
     """Streams: each file is loaded and checked, then dropped, so memory and time stay linear
     in the input. Rules that consult the component catalog need every catalog document of the
     run first; only the resources they check are kept until the end."""
     # The spec declares the default; the loader's own limit stands in should it not.
-    defaults = {"max_bytes": MAX_FILE_BYTES, **rule_index()["IB003"].options}
-    max_bytes = int(config.rule_options("IB003", defaults)["max_bytes"])
+    max_bytes: int = config.rule_options("IB003")["max_bytes"]  # validated, default in spec
     cache = RunCache()
-    _forget_terraform_modules()  # INTERIM: until Terraform modules use the run's cache
     catalog = _catalog_from_files(config)
     run = _Run(config, catalog)
     files_checked = 0
     findings: list[Finding] = []
     waiting: list[LoadedFile] = []
+    seconds: float = config.rule_options("IB007")["max_seconds"]
     for source in files:
-        if isinstance(source, TextSource):
-            loaded = load_text(source.text, source.name, cache=cache)
-        else:
-            loaded = load_path(source[0], source[1], max_bytes, cache)
         files_checked += 1
+        display = source.name if isinstance(source, TextSource) else source.display
+        try:
+            with file_budget(seconds):
+                loaded = _load(source, max_bytes, cache)
+                file_findings = run.check(loaded, catalog_rules=False)
+        except OverBudget:
+            findings.extend(run.over_budget(display, seconds))
+            continue
         catalog.add_resources(loaded.resources)
-        findings.extend(run.check(loaded, catalog_rules=False))
+        findings.extend(file_findings)
         loaded.resources = [r for r in loaded.resources if run.needs_catalog(r)]
         if loaded.resources:
             loaded.input_problems = []
             waiting.append(loaded)
     for loaded in waiting:
-        findings.extend(run.check(loaded, catalog_rules=True))
+        try:
+            with file_budget(seconds):
+                file_findings = run.check(loaded, catalog_rules=True)
+        except OverBudget:
+            file_findings = run.over_budget(loaded.path, seconds)
+        findings.extend(file_findings)
     findings.sort(key=lambda finding: finding.sort_key)
     return Report(findings, files_checked)
+
+
+def _load(source: Discovered | TextSource, max_bytes: int, cache: RunCache) -> LoadedFile:
+    if isinstance(source, TextSource):
+        return load_text(source.text, source.name, cache=cache)
+    if source.problem is not None:  # what the walk must not or cannot open
+        loaded = LoadedFile(source.display)
+        loaded.input_problems.append(source.problem)
+        return loaded
+    return load_path(source.path, source.display, max_bytes, cache, source.follow_symlinks)
 
 
 def _catalog_from_files(config: Config) -> ComponentCatalog:
@@ -129,14 +149,6 @@ def _catalog_causes(problems: list[InputProblem]) -> list[str]:
     return causes
 
 
-def _forget_terraform_modules() -> None:
-    import sys
-
-    terraform = sys.modules.get("iblint.dialects.terraform_hcl")
-    if terraform is not None:
-        terraform.clear_caches()
-
-
 class _Run:
     """The selected rules with their options, applied file by file."""
 
@@ -159,6 +171,14 @@ class _Run:
             if self.rules[rule_id].needs_catalog
             for kind in self.rules[rule_id].kinds
         }
+
+    def over_budget(self, path: str, seconds: float) -> list[Finding]:
+        """What is reported for a file abandoned past its time budget (IB007): only that,
+        since whatever was found before the budget ran out may be incomplete."""
+        if not self.config.is_selected("IB007"):
+            return []
+        problem = input_problems.over_budget(seconds)
+        return [_stamp(self.index["IB007"], self.severities, path, problem)]
 
     def needs_catalog(self, resource: Resource) -> bool:
         return resource.kind in self.catalog_kinds

@@ -10,8 +10,6 @@ Builder structurally (pre-commit hands us every YAML and JSON file, Helm templat
 
 from __future__ import annotations
 
-import codecs
-import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -25,25 +23,9 @@ from iblint.dialects import (
     is_supporting_file,
 )
 from iblint.model import InputProblem, LoadedFile, Node, Resource, Span
+from iblint.reading import SNIFF_BYTES, decode, mentions_image_builder, read_file, read_text
 from iblint.suppressions import find_suppressions
 from iblint.syntax.limits import MAX_FILE_BYTES
-from iblint.syntax.positions import LineTable
-
-#: Lower-cased structural markers whose presence makes a file we cannot parse worth reporting:
-#: a CloudFormation type, a Terraform resource type, an Image Builder ARN, or an API member
-#: name. The bare word "imagebuilder" is not one: Helm values and comments use it freely.
-_MARKERS = (
-    "aws::imagebuilder::",
-    "aws_imagebuilder_",
-    ":imagebuilder:",
-    "parentimage",
-    "instancemetadataoptions",
-    "instanceprofilename",
-    "componentarn",
-)
-_BINARY_SNIFF_BYTES = 8192
-#: How much of a file over the size limit is read to tell whether it is worth reporting.
-_SNIFF_BYTES = 64 * 1024
 
 
 def load_path(
@@ -51,38 +33,18 @@ def load_path(
     display_path: str,
     max_bytes: int = MAX_FILE_BYTES,
     cache: RunCache | None = None,
+    follow_symlinks: bool = True,
 ) -> LoadedFile:
-    """Reads and loads one file; never raises for anything about the file itself."""
+    """Reads (only a regular file, never past ``max_bytes``) and loads one file; never raises
+    for anything about the file itself."""
     loaded = LoadedFile(display_path)
-    if path.is_dir():  # a directory the walk could not read
-        return _unlisted_directory(path, loaded)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            with path.open("rb") as stream:
-                # Only the head is read: whether it is ours is told by its first bytes.
-                if mentions_image_builder_bytes(stream.read(_SNIFF_BYTES)):
-                    loaded.input_problems.append(input_problems.too_large(size, max_bytes))
-            return loaded
-        data = path.read_bytes()
-    except OSError as error:
-        loaded.input_problems.append(
-            input_problems.unreadable(f"cannot read the file: {error.strerror or error}")
-        )
-        return loaded
-    return load_bytes(data, display_path, loaded, max_bytes, path, cache)
-
-
-def _unlisted_directory(path: Path, loaded: LoadedFile) -> LoadedFile:
-    try:
-        os.listdir(path)
-    except OSError as error:
-        loaded.input_problems.append(
-            input_problems.unreadable(
-                f"cannot list the directory: {error.strerror or error}; nothing in it was checked",
-                "check the directory's permissions",
-            )
-        )
+    if is_supporting_file(display_path):
+        return loaded  # read by a dialect for the files it checks, never checked alone
+    data = read_file(path, max_bytes, follow_symlinks=follow_symlinks)
+    if isinstance(data, bytes):
+        return load_bytes(data, display_path, loaded, max_bytes, path, cache)
+    if data is not None:
+        loaded.input_problems.append(data)
     return loaded
 
 
@@ -99,13 +61,15 @@ def load_bytes(
     if is_supporting_file(display_path):
         return loaded
     if len(data) > max_bytes:
-        if mentions_image_builder_bytes(data):
+        if mentions_image_builder(data[:SNIFF_BYTES]):
             loaded.input_problems.append(input_problems.too_large(len(data), max_bytes))
         return loaded
-    text = _decode(data, loaded)
-    if text is None:
-        return loaded
-    return load_text(text, display_path, loaded, path, cache)
+    text = decode(data)
+    if isinstance(text, str):
+        return load_text(text, display_path, loaded, path, cache)
+    if text is not None:
+        loaded.input_problems.append(text)
+    return loaded
 
 
 def load_text(
@@ -175,14 +139,10 @@ def load_catalog(path: Path) -> CatalogFile:
     whatever it holds, since it must be a catalog document."""
     from iblint.dialects import api_documents
 
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as error:
-        return CatalogFile(
-            [], False, [input_problems.unreadable(f"cannot read: {error.strerror or error}")]
-        )
-    except UnicodeError:
-        return CatalogFile([], False, [input_problems.unreadable("not valid UTF-8")])
+    text = read_text(path, MAX_FILE_BYTES, always_report=True)
+    if not isinstance(text, str):
+        problem = text or input_problems.unreadable("a binary file, not a catalog document")
+        return CatalogFile([], False, [problem])
     # By content, not suffix: `aws ... --output yaml > catalog.json` happens.
     documents, problems, _ = _parse(text, Syntax.DATA, "", None)
     context = LoadContext(None)
@@ -229,39 +189,3 @@ def _parse_yaml(
     from iblint.syntax.yaml_tree import parse_yaml
 
     return parse_yaml(text, alias_origins)
-
-
-def _decode(data: bytes, loaded: LoadedFile) -> str | None:
-    """The file's text, or ``None`` when it is binary or cannot be decoded."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
-    if b"\x00" in data[:_BINARY_SNIFF_BYTES]:
-        return None  # binary: skipped without a word
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        if mentions_image_builder_bytes(data):
-            before = data[: error.start].decode("utf-8-sig", "replace")
-            line, column = LineTable(before).at(len(before))
-            loaded.input_problems.append(
-                input_problems.unreadable(
-                    f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset "
-                    f"{error.start})",
-                    "save the file as UTF-8",
-                    Span(line, column, line, column + 1),
-                )
-            )
-        return None
-
-
-def mentions_image_builder(text: str) -> bool:
-    lowered = text.lower()
-    return any(marker in lowered for marker in _MARKERS)
-
-
-def mentions_image_builder_bytes(data: bytes) -> bool:
-    lowered = data.lower()
-    return any(marker.encode() in lowered for marker in _MARKERS)

@@ -23,6 +23,7 @@ class InputProblemKind(enum.StrEnum):
     TOO_DEEP = "IB004"
     ALIAS_BOMB = "IB005"
     UNREADABLE = "IB006"
+    OVER_BUDGET = "IB007"
 
     @property
     def rule_id(self) -> str:
@@ -86,3 +87,14 @@ def unreadable(
     message: str, fix: str = "check the path and its permissions", span: Span | None = None
 ) -> InputProblem:
     return InputProblem(InputProblemKind.UNREADABLE, span or Span(1, 1, 1, 1), message, fix)
+
+
+def over_budget(seconds: float) -> InputProblem:
+    return InputProblem(
+        InputProblemKind.OVER_BUDGET,
+        Span(1, 1, 1, 1),
+        f"checking this file took longer than {seconds:g} s, so it was abandoned: findings for "
+        "it may be missing",
+        "find what makes the file so costly (a huge generated list, deeply nested "
+        "conditions), or raise the budget (--option IB007.max_seconds=N)",
+    )

@@ -214,7 +214,7 @@ def test_catalog_that_does_not_exist_exits_2(project: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "cause"),
-    [("{not json", "invalid JSON at 1:2: "), (None, "cannot read: No such file")],
+    [("{not json", "invalid JSON at 1:2: "), (None, "cannot read the file: No such file")],
 )
 def test_catalog_error_says_the_real_cause_first(
     project: Path, content: str | None, cause: str
@@ -774,14 +774,14 @@ def test_file_that_cannot_be_read_is_a_finding_even_as_root(
 ) -> None:
     locked = project / "locked.yaml"
     locked.write_text(CFN_TEMPLATE_BAD)
-    read_bytes = Path.read_bytes
+    real_open = os.open
 
-    def refuse(path: Path) -> bytes:
-        if path.name == "locked.yaml":
+    def refuse(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        if str(path).endswith("locked.yaml"):
             raise PermissionError(13, "Permission denied", str(path))
-        return read_bytes(path)
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr("iblint.reading.os.open", refuse)
     result = run("check", ".")
     assert result.exit_code == 1
     assert "locked.yaml:1:1: IB006 cannot read the file: Permission denied" in result.stdout

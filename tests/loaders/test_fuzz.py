@@ -351,3 +351,91 @@ def test_duplicated_keys_in_mutated_json_are_reported_where_they_are(document: A
     assert_inside(findings, text)
     duplicates = [f for f in findings if f.rule_id == "IB002"]
     assert all(f.span.start_line == 3 for f in duplicates)
+
+
+# --- hostile values: surrogates, control characters, nested Fn::If ------------------------------
+
+#: Text that a checked file can carry into messages: lone surrogates (JSON "\ud800" escapes, HCL
+#: "\ud800"), C0/C1 controls, escape sequences, line separators and bidi controls.
+hostile_text = st.lists(
+    st.one_of(
+        st.characters(codec=None, categories=["Cs", "Cc", "Zl", "Zp", "Cf"]),
+        st.sampled_from(["\x1b[2J", "\n::warning file=x::", "\r", "\u202e", "%0A", "\\"]),
+        st.characters(),
+    ),
+    max_size=30,
+).map("".join)
+
+
+def _escaped_json(text: str) -> str:
+    """``text`` as a JSON string literal, every non-ASCII character escaped (``\\ud800``)."""
+    return json.dumps(text, ensure_ascii=True)
+
+
+@FUZZ
+@given(value=hostile_text, where=st.sampled_from(["HttpTokens", "ParentImage", "VolumeType"]))
+def test_hostile_values_reach_every_reporter_without_a_traceback(value: str, where: str) -> None:
+    from iblint.reporters import FORMATS, ReportContext, get_reporter
+
+    document = copy.deepcopy(CFN_DATA)
+    properties = document["Resources"]
+    if where == "HttpTokens":
+        properties["Infrastructure"]["Properties"]["InstanceMetadataOptions"][where] = value
+    elif where == "ParentImage":
+        properties["Recipe"]["Properties"][where] = value
+    else:
+        properties["Recipe"]["Properties"]["BlockDeviceMappings"][0]["Ebs"][where] = value
+    text = json.dumps(document, indent=1, ensure_ascii=True)
+    findings = check_text(text, "hostile.json")
+    assert_inside(findings, text)
+    for name in FORMATS:
+        stream = __import__("io").StringIO()
+        get_reporter(name)(findings, ReportContext(1), stream)
+        stream.getvalue().encode("utf-8")  # nothing unencodable reaches the stream
+
+
+@st.composite
+def nested_fn_if(draw: st.DrawFn) -> str:
+    """A recipe whose throughput and volume type are Fn::If nested up to 30 deep, written as
+    JSON or as YAML whose levels are aliases of the level below (2**30 paths once expanded)."""
+    depth = draw(st.integers(min_value=1, max_value=30))
+    leaves = [draw(st.sampled_from([125, 250, 5000, "250", None])) for _ in range(2)]
+    kinds = [draw(st.sampled_from(["gp2", "gp3", "io1", "GP3"])) for _ in range(2)]
+    if draw(st.booleans()):
+
+        def nest(leaf: Any, other: Any) -> Any:
+            node = leaf
+            for level in range(depth):
+                node = {"Fn::If": [f"C{level}", node, other]}
+            return node
+
+        ebs = {"Throughput": nest(*leaves), "VolumeType": nest(*kinds)}
+        body = {"BlockDeviceMappings": [{"Ebs": ebs}]}
+        return json.dumps(
+            {"Resources": {"R": {"Type": "AWS::ImageBuilder::ImageRecipe", "Properties": body}}}
+        )
+    lines = ["Defs:", f"  t0: &t0 {json.dumps(leaves[0])}", f"  v0: &v0 {kinds[0]}"]
+    for level in range(1, depth + 1):
+        other_t = f"*t{level - 1}" if draw(st.booleans()) else json.dumps(leaves[1])
+        lines.append(f"  t{level}: &t{level} {{'Fn::If': [C, *t{level - 1}, {other_t}]}}")
+        lines.append(f"  v{level}: &v{level} {{'Fn::If': [C, *v{level - 1}, *v{level - 1}]}}")
+    lines += [
+        "Resources:",
+        "  R:",
+        "    Type: AWS::ImageBuilder::ImageRecipe",
+        "    Properties:",
+        "      BlockDeviceMappings:",
+        "        - Ebs:",
+        f"            Throughput: *t{depth}",
+        f"            VolumeType: *v{depth}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=max(EXAMPLES // 4, 10), deadline=None)
+@given(text=nested_fn_if())
+def test_nested_fn_if_gives_findings_not_tracebacks(text: str) -> None:
+    name = "nested.json" if text.startswith("{") else "nested.yaml"
+    findings = check_text(text, name)
+    assert_inside(findings, text)
+    assert {f.rule_id for f in findings} <= {"IB201", "IB202", "IB005"}

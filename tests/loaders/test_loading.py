@@ -95,19 +95,12 @@ def test_missing_file_is_unreadable(tmp_path: Path) -> None:
     assert [(p.kind, p.span) for p in loaded.input_problems] == [("IB006", Span(1, 1, 1, 1))]
 
 
-def test_a_directory_that_cannot_be_listed_is_unreadable(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # discover() hands over the directories os.walk could not enter; a readable one is empty.
-    assert load_path(tmp_path, "dir").input_problems == []
-
-    def refuse(path: object) -> list[str]:
-        raise PermissionError(13, "Permission denied", str(path))
-
-    monkeypatch.setattr("iblint.loading.os.listdir", refuse)
+def test_a_directory_given_as_a_file_is_not_a_regular_file(tmp_path: Path) -> None:
+    # The walk reports directories it cannot list itself (tests/test_discover.py); a library
+    # caller that hands a directory to load_path gets a finding, not an exception.
     loaded = load_path(tmp_path, "dir")
     assert [p.kind for p in loaded.input_problems] == ["IB006"]
-    assert "cannot list the directory: Permission denied" in loaded.input_problems[0].message
+    assert "not a regular file (a directory)" in loaded.input_problems[0].message
 
 
 def test_syntax_error_is_reported_only_when_the_text_mentions_image_builder() -> None:

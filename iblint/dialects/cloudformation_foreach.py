@@ -69,21 +69,25 @@ def _loop(arguments: Node, budget: list[int], depth: int) -> dict[str, Node] | N
         return None
     if not isinstance(collection, Sequence) or not isinstance(template, Mapping):
         return None
-    items: list[str] = []
-    for item in collection.items:
-        if not isinstance(item, Scalar) or item.value is None or isinstance(item.value, bool):
+    values: list[str] = []
+    for element in collection.items:
+        if (
+            not isinstance(element, Scalar)
+            or element.value is None
+            or isinstance(element.value, bool)
+        ):
             return None  # a computed item: the keys the loop makes cannot be known
-        items.append(str(item.value))
+        values.append(str(element.value))
     name = identifier.value
     generated: dict[str, Node] = {}
-    for item in items:
+    for value in values:
         for key, fragment in template.entries.items():
-            copy = _substitute(fragment, name, item, budget)
+            copy = _substitute(fragment, name, value, budget)
             if isinstance(copy, Mapping) and has_loops(copy):
                 copy, complete = _expand(copy, budget, depth + 1)
                 if not complete:
                     return None
-            generated.setdefault(_key(key, name, item), copy)
+            generated.setdefault(_key(key, name, value), copy)
     return generated
 
 

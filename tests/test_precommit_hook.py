@@ -280,6 +280,30 @@ def test_hook_takes_the_files_a_directory_walk_takes(name: str, taken: bool) -> 
     assert bool(pattern.search(name)) is taken
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        *[f"x{suffix}" for suffix in SUFFIXES],
+        *[f"X{suffix.upper()}" for suffix in SUFFIXES],
+        "x.tfvars",
+        "x.tfvars.json",
+        "x.hcl",
+        "x.jsonl",
+        "x.yaml.bak",
+        "x.md",
+        "x.template.txt",
+        "x",
+    ],
+)
+def test_hook_pattern_and_the_dialect_suffixes_take_the_same_files(name: str) -> None:
+    # One list of suffixes (iblint.dialects.SUFFIXES) decides what a walk takes; the hook's
+    # pattern, which pre-commit applies, must take exactly the same names.
+    from iblint.dialects import has_known_suffix
+
+    pattern = re.compile(str(_hook()["files"]))
+    assert bool(pattern.search(name)) is has_known_suffix(name)
+
+
 def test_hook_file_types_include_dot_template_files(tmp_path: Path) -> None:
     from identify.identify import tags_from_path
 

@@ -123,7 +123,7 @@ SUFFIXES: tuple[str, ...] = tuple(
     sorted({suffix for dialect in DIALECTS for suffix in dialect.suffixes})
 )
 #: Files read by a dialect for the files it checks, never checked on their own.
-SUPPORTING_SUFFIXES = (".tfvars",)
+SUPPORTING_SUFFIXES = (".tfvars", ".tfvars.json")
 
 
 def dialects_for(file_name: str) -> tuple[Dialect, ...]:

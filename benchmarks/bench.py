@@ -1,50 +1,86 @@
 #!/usr/bin/env python3
-"""Wall-clock timing of ``iblint check`` on generated Image Builder definitions.
+"""Time and peak memory of ``iblint check`` on generated Image Builder definitions.
 
-Generates definitions with ``../shared/bench/gen.py`` into a temporary directory, then runs the
-installed ``iblint`` console script in a subprocess (as pre-commit and CI do) on:
+Generates definitions with ``generate.py`` (beside this script) into a temporary folder, then
+runs the ``iblint`` console script in a fresh subprocess per measurement (as pre-commit and CI
+do, interpreter start included) on:
 
-- one CloudFormation YAML template (what a pre-commit run on one changed file costs),
-- 200 and 1000 CloudFormation YAML templates (time per MB shows whether cost is linear),
-- 200 CloudFormation JSON templates and 200 CLI-input JSON documents;
-- 1 and 200 Terraform files: the CloudFormation templates converted by ``cfn_to_terraform.py``.
+- one CloudFormation YAML template (what a pre-commit run on one changed file costs);
+- 200, 1000 and 5000 CloudFormation YAML templates (linear cost, flat memory);
+- 200 CloudFormation JSON templates and 200 ``--cli-input-json`` requests;
+- 1 and 200 Terraform files (the same templates, converted by ``cfn_to_terraform.py``);
+- 1000 templates with ``--format sarif -o FILE``, to set against the text run;
+- a 20 MiB single-line Terraform plan, with the default options and with the size limit raised
+  (``--plan-option``), and ``json.loads`` of the same file in a fresh interpreter for scale;
+- ``python -c pass`` with iblint's interpreter: the floor for any run.
 
-Prints the best and the median of N runs, with input sizes. Asserts nothing: the numbers are
-for people (the README's Speed section). If ``cfn-lint`` is on PATH it is timed on the same
-CloudFormation inputs for scale; it is never installed by this script.
+Each case is run N times after an untimed warm-up run (which writes the .pyc caches); the
+table shows the best wall time, the CPU time of that run, and the peak resident memory of the
+process (``ru_maxrss`` from ``os.wait4``, median of the runs). The machine may be shared:
+best-of-N is the figure least disturbed by other load. ``--compare OTHER_IBLINT`` times a second
+executable on the same inputs, alternating runs, and adds a ratio column. Asserts nothing.
 
-    python benchmarks/bench.py [--runs 7] [--shared ../shared] [--iblint PATH]
+    python benchmarks/bench.py [--runs 5] [--quick] [--only NAME[,NAME]] [--iblint PATH]
+                               [--compare PATH] [--generator own|shared]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
+import platform
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import generate
 from cfn_to_terraform import convert_directory
+from measure import GNU_TIME, Measurement, measure
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_SHARED = REPO.parent / "shared"
+SHARED_GENERATOR = REPO.parent / "shared" / "bench" / "gen.py"
+#: What ``--plan-option`` passes by default: a size limit above the 20 MiB plan.
+RAISED_LIMIT = "IB003.max_bytes=67108864"
+PLAN_MIB = 20.0
 
 
-class Case(NamedTuple):
+@dataclass
+class Case:
+    name: str
     label: str
-    paths: list[Path]
+    #: Arguments after the executable; ``{iblint}`` cases put ``check --no-config`` first.
+    arguments: list[str]
+    #: Inputs, for the size columns.
+    inputs: list[Path]
     runs: int
+    #: ``iblint`` runs the executable under test; ``python`` runs its interpreter.
+    program: str = "iblint"
+    notes: list[str] = field(default_factory=list)
 
 
-def generate(gen: Path, out: Path, count: int) -> None:
-    subprocess.run([sys.executable, str(gen), str(out), str(count)], check=True)
+class Result(NamedTuple):
+    samples: list[Measurement]
+
+    @property
+    def best(self) -> Measurement:
+        return min(self.samples, key=lambda sample: sample.wall)
+
+    @property
+    def peak_mib(self) -> float:
+        peaks = [sample.peak_kib for sample in self.samples if sample.peak_kib is not None]
+        return statistics.median(peaks) / 1024 if peaks else float("nan")
+
+
+def run_once(command: Sequence[str], cwd: Path, environment: dict[str, str]) -> Measurement:
+    return measure(command, cwd, environment)
 
 
 def subset(source: Path, target: Path, count: int) -> Path:
@@ -83,6 +119,7 @@ def clean_environment() -> dict[str, str]:
         "PYTHONPROFILEIMPORTTIME",
         "PYTHONDEVMODE",
         "PYTHONTRACEMALLOC",
+        "PYTHONMALLOC",
         "COVERAGE_PROCESS_START",
     ):
         environment.pop(name, None)
@@ -90,44 +127,12 @@ def clean_environment() -> dict[str, str]:
     return environment
 
 
-def _children_cpu() -> float:
-    try:
-        import resource
-    except ImportError:  # not on Windows
-        return 0.0
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-class Timing(NamedTuple):
-    wall: list[float]
-    cpu: list[float]  # user + system CPU seconds: less disturbed by other load than wall time
-    returncode: int
-    last_line: str
-
-
-def time_command(
-    command: list[str], cwd: Path, environment: dict[str, str], runs: int, warm_up: bool = True
-) -> Timing:
-    """Times ``runs`` runs, after one untimed run (which also writes the .pyc caches)."""
-    if warm_up:
-        subprocess.run(command, cwd=cwd, env=environment, capture_output=True)
-    wall, cpu = [], []
-    result = None
-    for _ in range(runs):
-        cpu_before = _children_cpu()
-        start = time.perf_counter()
-        result = subprocess.run(command, cwd=cwd, env=environment, capture_output=True, text=True)
-        wall.append(time.perf_counter() - start)
-        cpu.append(_children_cpu() - cpu_before)
-    assert result is not None
-    lines = (result.stdout.strip() or result.stderr.strip()).splitlines()
-    return Timing(wall, cpu, result.returncode, lines[-1] if lines else "")
-
-
 def find_iblint(given: str | None) -> str:
     if given:
-        return given
+        found = shutil.which(given)
+        if found is None:
+            raise SystemExit(f"{given}: not an executable")
+        return str(Path(found).absolute())
     beside = Path(sys.executable).with_name("iblint")
     if beside.exists():
         return str(beside)
@@ -137,127 +142,375 @@ def find_iblint(given: str | None) -> str:
     return found
 
 
+def interpreter_of(executable: str) -> str:
+    """The Python a console script runs under (its ``#!`` line), else this one."""
+    try:
+        with open(executable, "rb") as script:
+            first = script.readline().decode("utf-8", "replace")
+    except OSError:
+        return sys.executable
+    if first.startswith("#!") and "python" in first:
+        return first[2:].strip().split()[0]
+    return sys.executable
+
+
+def version_of(executable: str, environment: dict[str, str]) -> str:
+    result = subprocess.run(
+        [executable, "--version"], capture_output=True, text=True, env=environment, check=False
+    )
+    return (result.stdout.strip() or result.stderr.strip() or "?").splitlines()[-1]
+
+
+# --- Inputs ---------------------------------------------------------------------------------
+
+CASE_NAMES = (
+    "start",
+    "cfn1",
+    "cfn200",
+    "cfn1000",
+    "cfn5000",
+    "cfnjson200",
+    "cli200",
+    "tf1",
+    "tf200",
+    "sarif1000",
+    "plan20",
+    "plan20-checked",
+    "json-loads",
+)
+
+
+def templates_needed(selected: set[str]) -> int:
+    """How many CloudFormation YAML templates the selected cases need."""
+    for name, count in (("cfn5000", 5000), ("cfn1000", 1000), ("sarif1000", 1000)):
+        if name in selected:
+            return count
+    return 200
+
+
+def generate_inputs(work: Path, generator: str, seed: int, selected: set[str]) -> Path:
+    """Writes the CloudFormation YAML templates the cases need and 200 of every other format
+    into ``work/generated``, and the plan if a case needs it; returns that folder."""
+    out = work / "generated"
+    count = templates_needed(selected)
+    if generator == "shared":
+        # The shared generator writes count/2 JSON templates; 200 are needed.
+        count = max(count, 400)
+        subprocess.run([sys.executable, str(SHARED_GENERATOR), str(out), str(count)], check=True)
+        (out / "cli").rename(out / "cli-all")
+        subset(out / "cli-all", out / "cli", 200)
+        convert_directory(subset(out / "cfn", work / "cfn200-for-tf", 200), out / "tf")
+    else:
+        generate.write(out, count, seed, ["cfn"])
+        generate.write(out, 200, seed, ["cfnjson", "cli", "tf"])
+    if selected & {"plan20", "plan20-checked", "json-loads"}:
+        generate.write(out, 0, seed, ["plan"], int(PLAN_MIB * 2**20))
+    # One small file of each format, for the warm-up run that writes every .pyc.
+    warm = work / "warm-up"
+    warm.mkdir()
+    for folder in ("cfn", "cfnjson", "cli", "tf"):
+        first = sorted((out / folder).iterdir())[0]
+        shutil.copyfile(first, warm / f"{folder}-{first.name}")
+    (warm / "tfplan.json").write_text(generate.plan(1, seed), encoding="utf-8")
+    return out
+
+
+def build_cases(
+    work: Path,
+    generated: Path,
+    selected: set[str],
+    runs: int,
+    big_runs: int,
+    plan_option: str,
+) -> list[Case]:
+    """The selected cases, in table order; inputs are linked into ``work/sets``."""
+    sets = work / "sets"
+
+    def templates(count: int) -> Path:
+        target = sets / f"cfn{count}"
+        return target if target.exists() else subset(generated / "cfn", target, count)
+
+    plan = generated / "plan" / "tfplan.json"
+    loads = "import json, sys; json.loads(open(sys.argv[1], 'rb').read())"
+    cases: list[Case] = []
+    for name in CASE_NAMES:
+        if name not in selected:
+            continue
+        if name == "start":
+            case = Case(name, "interpreter start (`python -c pass`)", ["-c", "pass"], [], runs)
+            case.program = "python"
+        elif name == "cfn1":
+            one = next(templates(1).iterdir())
+            case = Case(name, "1 CFN YAML template (a pre-commit run)", [str(one)], [one], runs)
+        elif name in ("cfn200", "cfn1000", "cfn5000"):
+            count = int(name[3:])
+            folder = generated / "cfn" if count == 5000 else templates(count)
+            case = Case(
+                name,
+                f"{count} CFN YAML templates",
+                [str(folder)],
+                [folder],
+                big_runs if count == 5000 else runs,
+            )
+        elif name in ("cfnjson200", "cli200", "tf200"):
+            folder = generated / name[:-3]
+            label = {
+                "cfnjson200": "200 CFN JSON templates",
+                "cli200": "200 CLI-input JSON requests",
+                "tf200": "200 Terraform files",
+            }[name]
+            case = Case(name, label, [str(folder)], [folder], runs)
+        elif name == "tf1":
+            one_tf = next(subset(generated / "tf", sets / "tf1", 1).iterdir())
+            case = Case(name, "1 Terraform file (a pre-commit run)", [str(one_tf)], [one_tf], runs)
+        elif name == "sarif1000":
+            folder = templates(1000)
+            case = Case(
+                name,
+                "1000 CFN YAML templates, SARIF to a file",
+                ["--format", "sarif", "-o", str(work / "out.sarif"), str(folder)],
+                [folder],
+                runs,
+            )
+        elif name == "plan20":
+            case = Case(
+                name, "20 MiB one-line plan, default options", [str(plan)], [plan], big_runs
+            )
+        elif name == "plan20-checked":
+            case = Case(
+                name,
+                f"20 MiB one-line plan, `--option {plan_option}`",
+                ["--option", plan_option, str(plan)],
+                [plan],
+                big_runs,
+            )
+        else:
+            assert name == "json-loads"
+            case = Case(
+                name,
+                "`json.loads` of the plan (fresh python)",
+                ["-c", loads, str(plan)],
+                [plan],
+                big_runs,
+            )
+            case.program = "python"
+        cases.append(case)
+    return cases
+
+
+# --- Running --------------------------------------------------------------------------------
+
+
+def command_for(case: Case, iblint: str) -> list[str]:
+    if case.program == "python":
+        return [interpreter_of(iblint), *case.arguments]
+    return [iblint, "check", "--no-config", *case.arguments]
+
+
+def size_text(case: Case) -> tuple[str, str]:
+    if not case.inputs:
+        return "", ""
+    files, size, lines = input_size(case.inputs)
+    unit = f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{size / 1024:.0f} KiB"
+    return str(files), f"{unit}, {lines:,} lines"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--runs", type=int, default=7, help="timed runs per case (default 7)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per case (default 5)")
     parser.add_argument(
-        "--shared", type=Path, default=DEFAULT_SHARED, help="the shared folder (bench/gen.py)"
+        "--big-runs", type=int, default=3, help="timed runs of the 5000-file and plan cases"
     )
+    parser.add_argument("--quick", action="store_true", help="one timed run per case")
+    parser.add_argument(
+        "--only", action="append", default=[], help="cases to run, by name (comma-separated)"
+    )
+    parser.add_argument("--list", action="store_true", help="list the case names and exit")
     parser.add_argument("--iblint", help="the iblint executable (default: beside this Python)")
+    parser.add_argument("--compare", help="a second iblint executable, timed on the same inputs")
+    parser.add_argument(
+        "--generator",
+        choices=("own", "shared"),
+        default="own",
+        help="own: generate.py (default); shared: ../shared/bench/gen.py, if present",
+    )
+    parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
+    parser.add_argument(
+        "--plan-option",
+        default=RAISED_LIMIT,
+        help=f"the --option that lets the plan be checked (default {RAISED_LIMIT})",
+    )
     parser.add_argument(
         "--cfn-lint", help="the cfn-lint executable (default: cfn-lint on PATH, if there is one)"
     )
     parser.add_argument("--no-cfn-lint", action="store_true", help="skip cfn-lint even if found")
     args = parser.parse_args(argv)
 
-    gen = args.shared / "bench" / "gen.py"
-    if not gen.is_file():
-        raise SystemExit(f"{gen} not found; pass --shared DIR")
-    iblint = find_iblint(args.iblint)
+    if args.list:
+        print(" ".join(CASE_NAMES))
+        return 0
+    runs, big_runs = (1, 1) if args.quick else (args.runs, args.big_runs)
+    only = {name.strip() for value in args.only for name in value.split(",") if name.strip()}
+    unknown = only - set(CASE_NAMES)
+    if unknown:
+        parser.error(f"unknown case names: {', '.join(sorted(unknown))} (see --list)")
+    selected = only or set(CASE_NAMES)
+    if args.generator == "shared" and not SHARED_GENERATOR.is_file():
+        raise SystemExit(f"{SHARED_GENERATOR} not found; use --generator own")
     environment = clean_environment()
-    python = Path(iblint).resolve().parent / "python"
+    executables = [find_iblint(args.iblint)]
+    if args.compare:
+        executables.append(find_iblint(args.compare))
     cfn_lint = None if args.no_cfn_lint else (args.cfn_lint or shutil.which("cfn-lint"))
 
     with tempfile.TemporaryDirectory(prefix="iblint-bench-") as temporary:
         work = Path(temporary)
-        generated = work / "generated"
-        generate(gen, generated, 1000)
-        sets = work / "sets"
-        one = subset(generated / "cfn", sets / "one", 1)
-        cases = [
-            Case("1 CFN YAML template (a pre-commit run)", [next(one.iterdir())], args.runs),
-            Case(
-                "200 CFN YAML templates",
-                [subset(generated / "cfn", sets / "cfn200", 200)],
-                args.runs,
-            ),
-            Case(
-                "1000 CFN YAML templates",
-                [subset(generated / "cfn", sets / "cfn1000", 1000)],
-                max(3, args.runs // 2),
-            ),
-            Case(
-                "200 CFN JSON templates",
-                [subset(generated / "cfnjson", sets / "cfnjson200", 200)],
-                args.runs,
-            ),
-            Case(
-                "200 CLI-input JSON documents",
-                [subset(generated / "cli", sets / "cli200", 200)],
-                args.runs,
-            ),
-        ]
-        # Terraform: the same templates converted, so the same settings and violations.
-        terraform = work / "terraform"
-        convert_directory(sets / "cfn200", terraform / "tf200")
-        convert_directory(one, terraform / "one")
-        cases += [
-            Case(
-                "1 Terraform file (a pre-commit run)",
-                [next((terraform / "one").iterdir())],
-                args.runs,
-            ),
-            Case("200 Terraform files", [terraform / "tf200"], args.runs),
-        ]
+        print("Generating inputs...", file=sys.stderr, flush=True)
+        generated = generate_inputs(work, args.generator, args.seed, selected)
+        cases = build_cases(work, generated, selected, runs, big_runs, args.plan_option)
 
-        print(f"iblint: {iblint}")
-        print(f"python: {sys.version.split()[0]} on {os.cpu_count()} CPUs; best/median of N runs")
-        if python.exists():
-            startup = time_command([str(python), "-c", "pass"], work, environment, args.runs)
-            print(f"interpreter start alone (python -c pass): best {min(startup.wall):.3f} s")
-        print()
-        header = (
-            f"{'case':<40} {'files':>5} {'KiB':>7} {'lines':>7} {'best s':>7} {'median s':>8} "
-            f"{'cpu s':>6} {'ms/MiB':>7}  result"
+        load = (
+            Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
         )
-        print(header)
-        print("-" * len(header))
-        rows: list[tuple[str, list[str], list[Path], int, int]] = []
-        bests: list[float] = []
-        for case in cases:
-            files, size, lines = input_size(case.paths)
-            command = [iblint, "check", "--no-config", *[str(path) for path in case.paths]]
-            timing = time_command(command, work, environment, case.runs)
-            best, median = min(timing.wall), statistics.median(timing.wall)
-            per_mib = median / (size / 2**20) * 1000
-            print(
-                f"{case.label:<40} {files:>5} {size / 1024:>7.0f} {lines:>7} {best:>7.3f} "
-                f"{median:>8.3f} {min(timing.cpu):>6.3f} {per_mib:>7.0f}  "
-                f"exit {timing.returncode}: {timing.last_line}"
-            )
-            rows.append((case.label, command, case.paths, case.runs, size))
-            bests.append(best)
-
-        # Linearity: what more templates cost per MiB (best times), start-up excluded. Linear
-        # cost gives the same figure for the first 199 extra templates and the next 800.
+        print(f"date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
+        print(
+            f"machine: {platform.machine()} {platform.system()} {platform.release()}, "
+            f"{os.cpu_count()} CPUs, {cpu_model()}"
+        )
+        print(
+            f"python: {platform.python_version()}; generator: {args.generator} (seed {args.seed})"
+        )
+        for letter, executable in zip("AB", executables, strict=False):
+            print(f"iblint {letter}: {executable} ({version_of(executable, environment)})")
+        print(
+            f"best of {runs} runs ({big_runs} for 5000 files and the plan), each in a fresh "
+            "process after a warm-up run; peak = max resident set size of the process (median), "
+            + ("from GNU time" if GNU_TIME.exists() else "from a python -S wrapper (~7 MiB floor)")
+        )
+        if load:
+            print(f"load average before: {' '.join(load)}")
+        for executable in executables:
+            command = [executable, "check", "--no-config", "--format", "sarif", "-o"]
+            run_once([*command, str(work / "warm.sarif"), str(work / "warm-up")], work, environment)
+            run_once([executable, "check", "--no-config", str(work / "warm-up")], work, environment)
         print()
-        for low, high in ((0, 1), (1, 2)):
-            extra_seconds = bests[high] - bests[low]
-            extra_mib = (rows[high][4] - rows[low][4]) / 2**20
+
+        header = ["case", "name", "files", "size", "best s", "cpu s", "peak MiB"]
+        if len(executables) == 2:
+            header = [*header[:4], "A best s", "B best s", "B/A", "A peak MiB", "B peak MiB"]
+        header.append("result")
+        print("| " + " | ".join(header) + " |")
+        print("|" + "---|" * len(header))
+        results: dict[str, list[Result]] = {}
+        for case in cases:
+            samples: list[list[Measurement]] = [[] for _ in executables]
+            for _ in range(case.runs):
+                # Alternate the executables so that a burst of load hits both alike.
+                for position, executable in enumerate(executables):
+                    sample = run_once(command_for(case, executable), work, environment)
+                    samples[position].append(sample)
+            outcome = [Result(found) for found in samples]
+            results[case.name] = outcome
+            files, size = size_text(case)
+            first = outcome[0]
+            line = first.best.last_line[:100].replace("|", "\\|")
+            result_text = f"exit {first.best.returncode}: {line}"
+            if case.program == "python":
+                result_text = f"exit {first.best.returncode}"
+            if len(outcome) == 2:
+                second = outcome[1]
+                other = second.best.last_line[:100].replace("|", "\\|")
+                if case.program != "python" and other != line:
+                    result_text += f"; B: exit {second.best.returncode}: {other}"
+                ratio = second.best.wall / first.best.wall if first.best.wall else 0.0
+                cells = [
+                    f"{first.best.wall:.3f}",
+                    f"{second.best.wall:.3f}",
+                    f"{ratio:.2f}",
+                    f"{first.peak_mib:.0f}",
+                    f"{second.peak_mib:.0f}",
+                ]
+            else:
+                cells = [f"{first.best.wall:.3f}", f"{first.best.cpu:.3f}", f"{first.peak_mib:.0f}"]
             print(
-                f"marginal cost, {rows[low][0].split(' (')[0]} -> {rows[high][0]}: "
-                f"{extra_seconds / extra_mib * 1000:.0f} ms/MiB"
+                "| " + " | ".join([case.label, case.name, files, size, *cells, result_text]) + " |",
+                flush=True,
             )
 
-        if cfn_lint:
-            # cfn-lint is slow (seconds per run): one file three times, 200 templates once.
-            print()
-            print(f"cfn-lint ({cfn_lint}), same inputs, for scale:")
-            for (label, _, paths, _, _), runs in zip(rows[:2], (min(3, args.runs), 1), strict=True):
-                arguments = [
-                    str(file)
-                    for path in paths
-                    for file in (sorted(path.iterdir()) if path.is_dir() else [path])
-                ]
-                timing = time_command(
-                    [cfn_lint, "--", *arguments], work, environment, runs, warm_up=False
-                )
-                print(
-                    f"{label:<40} best {min(timing.wall):.3f} s, median "
-                    f"{statistics.median(timing.wall):.3f} s, cpu {min(timing.cpu):.3f} s "
-                    f"(exit {timing.returncode})"
-                )
+        print()
+        summarize(results, cases)
+        if load:
+            print(f"load average after: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+        if cfn_lint and not only:
+            time_cfn_lint(cfn_lint, work, environment, cases, runs)
     return 0
+
+
+def summarize(results: dict[str, list[Result]], cases: list[Case]) -> None:
+    """Ratios worth reading off the table: SARIF over text, per-template marginal cost."""
+    sizes = {case.name: input_size(case.inputs)[1] for case in cases if case.inputs}
+    for position, letter in enumerate("AB"[: len(next(iter(results.values()), []))]):
+
+        def best(name: str, position: int = position) -> float | None:
+            outcome = results.get(name)
+            return outcome[position].best.wall if outcome else None
+
+        notes = []
+        sarif, text = best("sarif1000"), best("cfn1000")
+        if sarif and text:
+            notes.append(f"SARIF/text at 1000 files {sarif / text:.2f}x")
+        for low, high in (("cfn200", "cfn1000"), ("cfn1000", "cfn5000")):
+            low_time, high_time = best(low), best(high)
+            if low_time and high_time:
+                extra = (sizes[high] - sizes[low]) / 2**20
+                notes.append(
+                    f"marginal {low}->{high} {(high_time - low_time) / extra * 1000:.0f} ms/MiB"
+                )
+        plan, loads = best("plan20-checked"), best("json-loads")
+        if plan and loads:
+            outcome = results["plan20-checked"][position]
+            memory = outcome.peak_mib / results["json-loads"][0].peak_mib
+            notes.append(
+                f"checked plan / json.loads: {plan / loads:.1f}x time, {memory:.1f}x memory"
+            )
+        if notes:
+            print(f"{letter}: " + "; ".join(notes))
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def time_cfn_lint(
+    cfn_lint: str, work: Path, environment: dict[str, str], cases: list[Case], runs: int
+) -> None:
+    """cfn-lint is slow (seconds per run): one file a few times, 200 templates once."""
+    print()
+    version = version_of(cfn_lint, environment)
+    print(f"cfn-lint ({cfn_lint}, {version}), same inputs, for scale:")
+    for case in cases:
+        if case.name not in ("cfn1", "cfn200"):
+            continue
+        arguments = [
+            str(file)
+            for path in case.inputs
+            for file in (sorted(path.iterdir()) if path.is_dir() else [path])
+        ]
+        samples = [
+            run_once([cfn_lint, "--", *arguments], work, environment)
+            for _ in range(min(3, runs) if case.name == "cfn1" else 1)
+        ]
+        best = min(samples, key=lambda sample: sample.wall)
+        print(
+            f"{case.label}: best {best.wall:.3f} s, cpu {best.cpu:.3f} s, "
+            f"peak {best.peak_mib or 0:.0f} MiB (exit {best.returncode})"
+        )
 
 
 if __name__ == "__main__":

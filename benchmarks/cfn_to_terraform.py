@@ -24,6 +24,10 @@ TYPES = {
     "AWS::ImageBuilder::ContainerRecipe": "aws_imagebuilder_container_recipe",
     "AWS::ImageBuilder::InfrastructureConfiguration": "aws_imagebuilder_infrastructure_configuration",
     "AWS::ImageBuilder::Component": "aws_imagebuilder_component",
+    "AWS::ImageBuilder::ImagePipeline": "aws_imagebuilder_image_pipeline",
+    "AWS::S3::Bucket": "aws_s3_bucket",
+    "AWS::IAM::Role": "aws_iam_role",
+    "AWS::IAM::InstanceProfile": "aws_iam_instance_profile",
 }
 #: CloudFormation list properties that are repeated blocks in Terraform.
 REPEATED_BLOCKS = {

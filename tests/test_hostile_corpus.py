@@ -38,14 +38,7 @@ hostile = _benchmark_module("hostile")
 SMALL_CASES = {case.name: case for case in hostile.cases() if case.small}
 
 #: Cases that fail today, and why. Remove a case's entry when its fix lands.
-FAILING_TODAY: dict[str, str] = {
-    name: "internal error: ValueError: chr() arg not in range(0x110000) (issue 11)"
-    for name in (
-        "escape-out-of-range-tf",
-        "escape-out-of-range-tfvars",
-        "escape-out-of-range-module",
-    )
-}
+FAILING_TODAY: dict[str, str] = {}
 
 
 def _parameters() -> list[Any]:

@@ -1,5 +1,5 @@
 """Terraform attribute and block names to Image Builder API member names, shared by the
-``.tf`` and plan-JSON loaders (the provider's schema:
+``.tf``, ``.tf.json`` and plan-JSON readers (the provider's schema:
 https://github.com/hashicorp/terraform-provider-aws/tree/main/internal/service/imagebuilder)."""
 
 from __future__ import annotations
@@ -23,6 +23,79 @@ LIST_BLOCKS = {
 }
 #: Arguments whose object value is data (a map), not a nested block.
 MAP_ARGUMENTS = frozenset({"tags", "tags_all", "ami_tags", "resource_tags"})
+#: Meta-arguments and blocks that are no part of the resource's settings (``//`` is a comment
+#: in Terraform's JSON syntax).
+META = frozenset(
+    {
+        "count",
+        "for_each",
+        "depends_on",
+        "lifecycle",
+        "provider",
+        "provisioner",
+        "connection",
+        "//",
+    }
+)
+#: Plan JSON: attributes, by the block that holds them ("" for the resource itself), that the
+#: provider sends only when they are not the zero value ("" or 0). Its SDKv2 resources store an
+#: unset nested attribute as its zero value, so a no-op plan carries ``"throughput": 0`` and
+#: ``"volume_type": ""`` for settings nobody made. From the provider's expand functions
+#: (``v != 0``, ``v != ""``, ``d.GetOk``): ``expandEBSInstanceBlockDeviceSpecification``,
+#: ``expandInstanceBlockDeviceMapping`` and ``expandComponentConfiguration`` in
+#: https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/imagebuilder/image_recipe.go,
+#: ``expandInstanceConfiguration`` in ``container_recipe.go``, ``expandInstanceMetadataOptions``,
+#: ``expandS3Logs`` and ``expandPlacement`` in ``infrastructure_configuration.go``, and the
+#: resources' create functions. In a configuration the same values are refused by the
+#: provider's validation (``IntBetween(125, 2000)``, ``StringLenBetween(1, 1024)``), so there a
+#: written 0 or "" stays what it is.
+ZERO_IS_UNSET: dict[str, frozenset[str]] = {
+    "": frozenset(
+        {
+            "change_description",
+            "container_type",
+            "data",
+            "description",
+            "dockerfile_template_data",
+            "dockerfile_template_uri",
+            "instance_profile_name",
+            "key_pair",
+            "kms_key_id",
+            "name",
+            "parent_image",
+            "platform",
+            "platform_override",
+            "sns_topic_arn",
+            "subnet_id",
+            "uri",
+            "user_data_base64",
+            "version",
+            "working_directory",
+        }
+    ),
+    "ebs": frozenset(
+        {
+            "delete_on_termination",
+            "encrypted",
+            "iops",
+            "kms_key_id",
+            "snapshot_id",
+            "throughput",
+            "volume_size",
+            "volume_type",
+        }
+    ),
+    "block_device_mapping": frozenset({"device_name", "virtual_name"}),
+    "component": frozenset({"component_arn"}),
+    "parameter": frozenset({"name", "value"}),
+    "instance_configuration": frozenset({"image"}),
+    "instance_metadata_options": frozenset({"http_put_response_hop_limit", "http_tokens"}),
+    "s3_logs": frozenset({"s3_bucket_name", "s3_key_prefix"}),
+    "placement": frozenset({"availability_zone", "host_id", "host_resource_group_arn", "tenancy"}),
+}
+#: Plan JSON: booleans the provider stores as the strings "true", "false" or "" (unset): the
+#: ``ebs`` block's ``nullable.TypeNullableBool`` attributes.
+NULLABLE_BOOLS = {"ebs": frozenset({"delete_on_termination", "encrypted"})}
 #: Top-level names whose API member is not the camel case of the Terraform name.
 TOP_LEVEL_RENAMES = {"version": "semanticVersion"}
 #: Top-level names that the API nests under ``additionalInstanceConfiguration``.
@@ -55,11 +128,8 @@ def place_member(
     """Puts a translated Terraform argument or block where the API has it.
 
     ``additional`` collects what the API nests under ``additionalInstanceConfiguration``
-    (:func:`finish_members` adds it). An argument set to ``null`` is omitted, as Terraform
-    treats it.
+    (:func:`finish_members` adds it). Whether a null is kept is the caller's choice.
     """
-    if isinstance(value, Scalar) and value.value is None:
-        return
     if top_level and name in ADDITIONAL_INSTANCE_CONFIGURATION:
         additional[ADDITIONAL_INSTANCE_CONFIGURATION[name]] = value
     elif top_level and name in TOP_LEVEL_RENAMES:
@@ -72,7 +142,7 @@ def place_member(
             entries["noDevice"] = value
     elif name in LIST_BLOCKS:
         entries[LIST_BLOCKS[name]] = value
-    elif name == "value" and isinstance(value, Scalar):
+    elif name == "value" and isinstance(value, Scalar) and value.value is not None:
         # Terraform takes one component parameter value; the API a list of them.
         entries["value"] = Sequence([value], value.span, value.key_span)
     else:

@@ -4,21 +4,24 @@ Values in a plan are resolved, which is how a team checks what a module will rea
 Resources come from ``resource_changes[].change.after`` (where ``after_unknown`` tells which
 values are known only after apply); a resource that appears only under ``planned_values``
 (root and child modules) is read from there, where a value not known yet is simply omitted, so
-an absent member counts as unknown rather than as "not set". Nested blocks are lists of
-objects in plan JSON; they are translated like the ``.tf`` loader translates blocks.
+an absent member counts as unknown rather than as "not set". Bodies are translated by the
+translator the configurations use (:class:`iblint.dialects.terraform.Translator`); what is
+plan-only is here: values are literal (a string holding ``${`` is just a string), an absent
+single block is an empty list, and the AWS provider's zero values mean "unset"
+(:data:`~iblint.dialects.terraform_names.ZERO_IS_UNSET`).
 """
 
 from __future__ import annotations
 
-from iblint.dialects.terraform_names import (
-    LIST_BLOCKS,
-    MAP_ARGUMENTS,
-    RESOURCE_KINDS,
-    finish_members,
-    member_name,
-    place_member,
-)
-from iblint.model import Mapping, Node, Resource, Scalar, Sequence, Span, Unknown
+from collections.abc import Iterable
+
+from iblint.dialects import LoadContext
+from iblint.dialects.terraform import Translator
+from iblint.dialects.terraform_names import NULLABLE_BOOLS, RESOURCE_KINDS, ZERO_IS_UNSET
+from iblint.model import InputProblem, Mapping, Node, Resource, Scalar, Sequence, Span, Unknown
+
+_NO_NAMES: frozenset[str] = frozenset()
+_MAX_MODULE_DEPTH = 50
 
 
 class OpenMapping(Mapping):
@@ -41,33 +44,72 @@ class OpenMapping(Mapping):
         return found
 
 
-def is_plan(root: Node) -> bool:
+class PlanTranslator(Translator):
+    """A plan's resolved values; ``open_world``: absent members are unknown (planned_values)."""
+
+    empty_list_is_unset = True
+
+    def __init__(self, problems: list[InputProblem], open_world: bool) -> None:
+        super().__init__(problems)
+        self.open_world = open_world
+
+    def names(self, body: Mapping, markers: dict[str, Node]) -> Iterable[str]:
+        # after_unknown names values that `after` leaves out.
+        return [*body.entries, *(name for name in markers if name not in body.entries)]
+
+    def mapping(self, entries: dict[str, Node], body: Mapping, unset: frozenset[str]) -> Mapping:
+        if self.open_world:
+            return OpenMapping(entries, body.span, body.key_span, unset)
+        return Mapping(entries, body.span, body.key_span)
+
+    def argument(self, name: str, value: Node, block: str) -> Node | None:
+        if isinstance(value, Scalar):
+            literal = value.value
+            if name in ZERO_IS_UNSET.get(block, _NO_NAMES) and (
+                literal == "" or (literal == 0 and not isinstance(literal, bool))
+            ):
+                return None  # the provider's zero value for a setting nobody made
+            if name in NULLABLE_BOOLS.get(block, _NO_NAMES) and literal in ("true", "false"):
+                return Scalar(literal == "true", value.span, value.key_span)
+        return value
+
+
+def claims(document: Node) -> bool:
     return (
-        isinstance(root, Mapping)
-        and ("resource_changes" in root.entries or "planned_values" in root.entries)
-        and ("format_version" in root.entries or "terraform_version" in root.entries)
+        isinstance(document, Mapping)
+        and ("resource_changes" in document.entries or "planned_values" in document.entries)
+        and ("format_version" in document.entries or "terraform_version" in document.entries)
     )
 
 
-def plan_resources(root: Mapping) -> list[Resource]:
+is_plan = claims
+
+
+def resources(document: Node, context: LoadContext) -> list[Resource]:
+    assert isinstance(document, Mapping)
+    return plan_resources(document, context.problems)
+
+
+def plan_resources(root: Mapping, problems: list[InputProblem] | None = None) -> list[Resource]:
+    problems = problems if problems is not None else []
     found: list[Resource] = []
     seen: set[str] = set()
     changes = root.get("resource_changes")
     if isinstance(changes, Sequence):
+        translator = PlanTranslator(problems, open_world=False)
         for change in changes.items:
-            resource = _from_change(change)
+            resource = _from_change(change, translator)
             if resource is not None:
                 found.append(resource)
                 seen.add(resource.name)
     planned = root.get("planned_values")
-    if isinstance(planned, Mapping):
-        module = planned.get("root_module")
-        if isinstance(module, Mapping):
-            for address, type_name, values in _module_resources(module, 0):
-                if address in seen:
-                    continue
+    module = planned.get("root_module") if isinstance(planned, Mapping) else None
+    if isinstance(module, Mapping):
+        translator = PlanTranslator(problems, open_world=True)
+        for address, type_name, values in _module_resources(module, 0):
+            if address not in seen:
+                body = translator.body(values, None, "")
                 kind = RESOURCE_KINDS[type_name]
-                body = _translate_body(values, None, open_world=True)
                 found.append(Resource(kind, address, body, body.anchor, named_in_messages=True))
     return found
 
@@ -76,7 +118,7 @@ def _text(node: Node | None) -> str | None:
     return node.value if isinstance(node, Scalar) and isinstance(node.value, str) else None
 
 
-def _from_change(change: Node) -> Resource | None:
+def _from_change(change: Node, translator: PlanTranslator) -> Resource | None:
     if not isinstance(change, Mapping) or _text(change.get("mode")) not in (None, "managed"):
         return None
     type_name = _text(change.get("type"))
@@ -89,9 +131,7 @@ def _from_change(change: Node) -> Resource | None:
     if not isinstance(after, Mapping):
         return None  # deleted, or not an object
     unknown = details.get("after_unknown")
-    body = _translate_body(
-        after, unknown if isinstance(unknown, Mapping) else None, open_world=False
-    )
+    body = translator.body(after, unknown if isinstance(unknown, Mapping) else None, "")
     return Resource(kind, address, body, body.anchor, named_in_messages=True)
 
 
@@ -111,81 +151,8 @@ def _module_resources(module: Mapping, depth: int) -> list[tuple[str, str, Mappi
             if type_name in RESOURCE_KINDS and address and isinstance(values, Mapping):
                 found.append((address, type_name, values))
     children = module.get("child_modules")
-    if isinstance(children, Sequence) and depth < 50:
+    if isinstance(children, Sequence) and depth < _MAX_MODULE_DEPTH:
         for child in children.items:
             if isinstance(child, Mapping):
                 found.extend(_module_resources(child, depth + 1))
     return found
-
-
-def _translate_body(values: Mapping, unknown: Mapping | None, open_world: bool) -> Mapping:
-    return _translate_object(values, unknown, open_world, top_level=True)
-
-
-def _translate_object(
-    values: Mapping, unknown: Mapping | None, open_world: bool, top_level: bool = False
-) -> Mapping:
-    entries: dict[str, Node] = {}
-    additional: dict[str, Node] = {}
-    unset: set[str] = set()
-    names = list(values.entries)
-    if unknown is not None:
-        names += [name for name in unknown.entries if name not in values.entries]
-    for name in names:
-        value = values.entries.get(name)
-        marker = unknown.entries.get(name) if unknown is not None else None
-        translated = _translate_value(name, value, marker, open_world)
-        if translated is None:
-            if value is not None:
-                unset.add(member_name(name, top_level))  # given as null or as no block
-            continue
-        place_member(name, translated, top_level, entries, additional)
-    finish_members(entries, additional)
-    if open_world:
-        return OpenMapping(entries, values.span, values.key_span, frozenset(unset))
-    return Mapping(entries, values.span, values.key_span)
-
-
-def _translate_value(
-    name: str, value: Node | None, marker: Node | None, open_world: bool
-) -> Node | None:
-    if isinstance(marker, Scalar) and marker.value is True:
-        span = value.span if value is not None else marker.span
-        key_span = value.key_span if value is not None else marker.key_span
-        return Unknown("known after apply", span, key_span, may_be_null=True)
-    if value is None or (isinstance(value, Scalar) and value.value is None):
-        return None  # unset
-    if name in MAP_ARGUMENTS:
-        return value
-    if (
-        isinstance(value, Sequence)
-        and value.items
-        and all(isinstance(i, Mapping) for i in value.items)
-    ):
-        markers = marker.items if isinstance(marker, Sequence) else []
-        items: list[Node] = []
-        for index, item in enumerate(value.items):
-            assert isinstance(item, Mapping)
-            item_marker = markers[index] if index < len(markers) else None
-            items.append(
-                _translate_object(
-                    item, item_marker if isinstance(item_marker, Mapping) else None, open_world
-                )
-            )
-        if name in LIST_BLOCKS:
-            return Sequence(items, value.span, value.key_span)
-        # A block that occurs at most once: the API member is the object itself.
-        first = items[0]
-        first.key_span = value.key_span
-        return first
-    if isinstance(value, Sequence) and not value.items and name not in LIST_BLOCKS:
-        return None  # an absent single block
-    return value
-
-
-claims = is_plan
-
-
-def resources(document: Node, context: object) -> list[Resource]:
-    assert isinstance(document, Mapping)
-    return plan_resources(document)

@@ -120,3 +120,92 @@ PLAN = """\
   ]
 }
 """
+
+#: ``terraform show -json`` of a no-op plan for an unchanged recipe and infrastructure
+#: configuration, as the AWS provider's SDKv2 resources store them: nested settings nobody made
+#: are zero values ("" and 0), and the nullable booleans are the strings "true", "false" or "".
+NOOP_PLAN = """\
+{
+  "format_version": "1.2",
+  "terraform_version": "1.9.5",
+  "resource_changes": [
+    {
+      "address": "aws_imagebuilder_image_recipe.app",
+      "mode": "managed",
+      "type": "aws_imagebuilder_image_recipe",
+      "name": "app",
+      "change": {
+        "actions": ["no-op"],
+        "after": {
+          "name": "app",
+          "version": "1.0.0",
+          "parent_image": "arn:aws:imagebuilder:us-east-1:aws:image/amazon-linux-2023-x86/x.x.x",
+          "description": "",
+          "working_directory": "",
+          "block_device_mapping": [
+            {
+              "device_name": "/dev/xvda",
+              "no_device": false,
+              "virtual_name": "",
+              "ebs": [
+                {
+                  "delete_on_termination": "true",
+                  "encrypted": "",
+                  "iops": 0,
+                  "kms_key_id": "",
+                  "snapshot_id": "",
+                  "throughput": 0,
+                  "volume_size": 100,
+                  "volume_type": ""
+                }
+              ]
+            },
+            {
+              "device_name": "/dev/xvdb",
+              "no_device": false,
+              "virtual_name": "",
+              "ebs": [
+                {
+                  "delete_on_termination": "",
+                  "encrypted": "false",
+                  "iops": 0,
+                  "kms_key_id": "",
+                  "snapshot_id": "",
+                  "throughput": 0,
+                  "volume_size": 0,
+                  "volume_type": "gp2"
+                }
+              ]
+            }
+          ],
+          "component": [
+            {
+              "component_arn": "arn:aws:imagebuilder:us-east-1:aws:component/update-linux/x.x.x",
+              "parameter": []
+            }
+          ]
+        },
+        "after_unknown": {}
+      }
+    },
+    {
+      "address": "aws_imagebuilder_infrastructure_configuration.build",
+      "mode": "managed",
+      "type": "aws_imagebuilder_infrastructure_configuration",
+      "name": "build",
+      "change": {
+        "actions": ["no-op"],
+        "after": {
+          "name": "build",
+          "instance_profile_name": "builder",
+          "instance_metadata_options": [
+            {"http_put_response_hop_limit": 0, "http_tokens": ""}
+          ],
+          "terminate_instance_on_failure": false
+        },
+        "after_unknown": {}
+      }
+    }
+  ]
+}
+"""

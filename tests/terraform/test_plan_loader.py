@@ -3,10 +3,12 @@ planned_values (root and child modules), translated to API member names."""
 
 from __future__ import annotations
 
+import json
+
 from iblint.dialects.terraform_plan import is_plan, plan_resources
 from iblint.model import Mapping, Scalar, Sequence, Unknown
 from iblint.syntax.json_tree import parse_json
-from tests.terraform.plan_documents import PLAN
+from tests.terraform.plan_documents import NOOP_PLAN, PLAN
 
 
 def _resources() -> dict[str, Mapping]:
@@ -67,3 +69,66 @@ def test_planned_values_only_resources_treat_absent_members_as_unknown() -> None
 def test_not_a_plan() -> None:
     root, _ = parse_json('{"resource_changes": []}')
     assert root is not None and not is_plan(root)
+
+
+def test_the_providers_zero_values_are_unset_and_its_string_booleans_booleans() -> None:
+    root, _ = parse_json(NOOP_PLAN)
+    assert isinstance(root, Mapping)
+    recipe = {resource.name: resource for resource in plan_resources(root)}[
+        "aws_imagebuilder_image_recipe.app"
+    ]
+    assert recipe.named_in_messages
+    assert "description" not in recipe.body.entries
+    assert "workingDirectory" not in recipe.body.entries
+    devices = recipe.body.get("blockDeviceMappings")
+    assert isinstance(devices, Sequence)
+    first, second = devices.items
+    assert isinstance(first, Mapping) and isinstance(second, Mapping)
+    assert "virtualName" not in first.entries
+    ebs = first.get("ebs")
+    assert isinstance(ebs, Mapping)
+    assert set(ebs.entries) == {"deleteOnTermination", "volumeSize"}
+    delete = ebs.get("deleteOnTermination")
+    assert isinstance(delete, Scalar) and delete.value is True
+    second_ebs = second.get("ebs")
+    assert isinstance(second_ebs, Mapping)
+    assert set(second_ebs.entries) == {"encrypted", "volumeType"}
+    encrypted = second_ebs.get("encrypted")
+    assert isinstance(encrypted, Scalar) and encrypted.value is False
+
+
+def test_planned_values_zero_values_are_known_to_be_unset() -> None:
+    plan = json.loads(NOOP_PLAN)
+    change = plan.pop("resource_changes")[1]
+    plan["planned_values"] = {
+        "root_module": {
+            "resources": [
+                {
+                    "address": change["address"],
+                    "mode": "managed",
+                    "type": change["type"],
+                    "name": change["name"],
+                    "values": change["change"]["after"],
+                }
+            ]
+        }
+    }
+    root, _ = parse_json(json.dumps(plan, indent=2))
+    assert isinstance(root, Mapping)
+    (infra,) = plan_resources(root)
+    options = infra.body.get("instanceMetadataOptions")
+    assert isinstance(options, Mapping)
+    assert options.get("httpTokens") is None  # not "unknown until apply"
+    assert options.get("httpPutResponseHopLimit") is None
+    assert isinstance(options.get("somethingElse"), Unknown)
+
+
+def test_strings_in_a_plan_are_values_not_templates() -> None:
+    root, _ = parse_json(
+        '{"format_version": "1.2", "resource_changes": [{"address": "aws_imagebuilder_component.c",'
+        ' "type": "aws_imagebuilder_component", "change": {"after": {"data": "echo ${HOME}"}}}]}'
+    )
+    assert isinstance(root, Mapping)
+    (component,) = plan_resources(root)
+    data = component.body.get("data")
+    assert isinstance(data, Scalar) and data.value == "echo ${HOME}"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from iblint import check_paths, check_text
-from tests.terraform.plan_documents import PLAN
+from tests.terraform.plan_documents import NOOP_PLAN, PLAN
 
 INFRA = """\
 resource "aws_imagebuilder_infrastructure_configuration" "build" {
@@ -178,7 +180,9 @@ def test_override_files_override_variable_defaults(tmp_path: Path) -> None:
     assert _findings(tmp_path) == []
 
 
-def test_a_tfvars_null_makes_the_variable_unknown(tmp_path: Path) -> None:
+def test_a_tfvars_null_keeps_the_default_of_a_variable_that_is_not_nullable(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "main.tf").write_text(INFRA)
     (tmp_path / "variables.tf").write_text(
         'variable "http_tokens" {\n  default  = "required"\n  nullable = false\n}\n'
@@ -228,3 +232,97 @@ def test_planned_values_nulls_are_known_to_be_unset(tmp_path: Path) -> None:
     (tmp_path / "plan.json").write_text(json.dumps(plan, indent=2))
     messages = [message for _, rule, _, _, message in _findings(tmp_path) if rule == "IB101"]
     assert len(messages) == 1 and "httpTokens is not set" in messages[0]
+
+
+def test_no_op_plan_zero_values_are_unset_as_the_provider_reads_them(tmp_path: Path) -> None:
+    # The AWS provider sends throughput, iops, volume_type... only when not 0 or "" (its
+    # expandEBSInstanceBlockDeviceSpecification): no throughput finding on either volume.
+    (tmp_path / "plan.json").write_text(NOOP_PLAN)
+    found = _findings(tmp_path)
+    assert [(rule_id, line) for _, rule_id, line, _, _ in found] == [("IB101", 74)]
+    # http_tokens "" is not sent either: the setting is missing, not invalid.
+    assert "httpTokens is not set" in found[0][4]
+
+
+def test_a_literal_zero_throughput_in_a_configuration_stays_a_value(tmp_path: Path) -> None:
+    # In configuration the provider's validation refuses throughput = 0 (IntBetween(125, 2000)),
+    # so it is reported, not read as unset.
+    (tmp_path / "main.tf").write_text(RECIPE_GP2.replace("throughput  = 300", "throughput  = 0"))
+    assert [(rule, line, col) for _, rule, line, col, _ in _findings(tmp_path)] == [
+        ("IB201", 10, 21),
+        ("IB202", 10, 21),
+    ]
+
+
+def test_a_tfvars_null_replaces_the_default_and_leaves_the_argument_unset(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(INFRA)
+    (tmp_path / "variables.tf").write_text('variable "http_tokens" {\n  default = "required"\n}\n')
+    (tmp_path / "terraform.tfvars").write_text("http_tokens = null\n")
+    ((path, rule_id, line, column, message),) = _findings(tmp_path)
+    assert (path, rule_id, line, column) == ("main.tf", "IB101", 5, 5)  # at the argument
+    assert "httpTokens is not set" in message
+    assert message.endswith("(var.http_tokens = null, set in terraform.tfvars:1)")
+
+
+def test_a_null_in_a_json_variables_file_replaces_the_default_too(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(INFRA)
+    (tmp_path / "variables.tf").write_text(
+        'variable "http_tokens" {\n  default  = "required"\n  nullable = true\n}\n'
+    )
+    (tmp_path / "x.auto.tfvars.json").write_text('{"http_tokens": null}')
+    assert [rule for _, rule, *_ in _findings(tmp_path)] == ["IB101"]
+
+
+def test_a_later_variables_file_overrides_a_null(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(INFRA)
+    (tmp_path / "variables.tf").write_text('variable "http_tokens" {\n  default = "optional"\n}\n')
+    (tmp_path / "terraform.tfvars").write_text("http_tokens = null\n")
+    (tmp_path / "a.auto.tfvars").write_text('http_tokens = "required"\n')
+    assert _findings(tmp_path) == []
+
+
+def test_a_single_block_given_twice_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        INFRA.replace(
+            "    http_tokens = var.http_tokens\n  }\n",
+            '    http_tokens = "optional"\n  }\n  instance_metadata_options {\n'
+            '    http_tokens = "required"\n  }\n',
+        )
+    )
+    assert [(rule, line, col) for _, rule, line, col, _ in _findings(tmp_path)] == [("IB002", 7, 3)]
+
+
+def test_json_override_files_are_followed_like_native_ones(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(INFRA.replace("var.http_tokens", '"optional"'))
+    (tmp_path / "main_override.tf.json").write_text(
+        '{"resource": {"aws_imagebuilder_infrastructure_configuration": {"build": '
+        '{"instance_metadata_options": {"http_tokens": "required"}}}}}'
+    )
+    assert _findings(tmp_path) == []
+
+
+def test_a_fifo_beside_the_module_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(INFRA)
+    (tmp_path / "variables.tf").write_text('variable "http_tokens" {\n  default = "optional"\n}\n')
+    fifo = tmp_path / "terraform.tfvars"
+    os.mkfifo(fifo)  # reading it would wait for a writer forever
+    found: list[list[str]] = []
+    worker = threading.Thread(
+        target=lambda: found.append([rule for _, rule, *_ in _findings(tmp_path)]), daemon=True
+    )
+    worker.start()
+    worker.join(timeout=20)
+    stuck = worker.is_alive()
+    if stuck:  # let the reader go before failing
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(timeout=5)
+    assert not stuck
+    assert found == [["IB101"]]
+
+
+def test_each_run_reads_the_module_afresh(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(INFRA)
+    (tmp_path / "variables.tf").write_text('variable "http_tokens" {\n  default = "optional"\n}\n')
+    assert len(_findings(tmp_path)) == 1
+    (tmp_path / "terraform.tfvars").write_text('http_tokens = "required"\n')
+    assert _findings(tmp_path) == []

@@ -7,8 +7,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iblint.dialects.terraform_hcl import clear_caches, module_variables, parse_terraform
+from iblint.dialects.terraform_module import Module
 from iblint.model import Mapping, Scalar, Sequence, Span, Unknown
+from tests.terraform.loading import load_tf
 
 RECIPE = b"""\
 resource "aws_imagebuilder_image_recipe" "app" {
@@ -42,7 +43,7 @@ resource "aws_imagebuilder_image_recipe" "app" {
 
 
 def test_recipe_members_use_api_names_and_exact_positions() -> None:
-    document = parse_terraform(RECIPE, None, {})
+    document = load_tf(RECIPE)
     (recipe,) = document.resources
     assert recipe.name == "aws_imagebuilder_image_recipe.app"
     assert recipe.anchor == Span(1, 1, 1, 47)
@@ -103,7 +104,7 @@ resource "aws_imagebuilder_infrastructure_configuration" "x" {
   }
 }
 """
-    (infra,) = parse_terraform(source, None, {}).resources
+    (infra,) = load_tf(source).resources
     body = infra.body
     assert isinstance(body.get("name"), Unknown)
     assert isinstance(body.get("instanceProfileName"), Unknown)
@@ -134,7 +135,7 @@ resource "aws_imagebuilder_infrastructure_configuration" "x" {
   }
 }
 """
-    (infra,) = parse_terraform(source, None, {}).resources
+    (infra,) = load_tf(source).resources
     assert isinstance(infra.body.get("instanceMetadataOptions"), Unknown)
 
 
@@ -142,7 +143,7 @@ def test_string_escapes() -> None:
     source = (
         b'resource "aws_imagebuilder_component" "c" {\n  data = "a\\n\\"b\\" $${x} \\u00e9"\n}\n'
     )
-    (component,) = parse_terraform(source, None, {}).resources
+    (component,) = load_tf(source).resources
     data = component.body.get("data")
     assert isinstance(data, Scalar) and data.value == 'a\n"b" ${x} \u00e9'
 
@@ -153,7 +154,7 @@ def test_columns_count_characters_not_bytes() -> None:
         '  instance_types = ["é", "m5.large"]\n'
         "}\n"
     ).encode()
-    (infra,) = parse_terraform(source, None, {}).resources
+    (infra,) = load_tf(source).resources
     types = infra.body.get("instanceTypes")
     assert isinstance(types, Sequence)
     assert types.items[1].span == Span(2, 26, 2, 36)
@@ -161,7 +162,7 @@ def test_columns_count_characters_not_bytes() -> None:
 
 def test_syntax_error_is_one_problem_at_its_position() -> None:
     source = b'resource "aws_imagebuilder_image_recipe" "r" {\n  name = \n}\n'
-    document = parse_terraform(source, None, {})
+    document = load_tf(source)
     assert document.resources == []
     (problem,) = document.problems
     assert problem.kind == "IB001"
@@ -176,7 +177,7 @@ resource "aws_s3_bucket" "b" { bucket = "x" }
 data "aws_ami" "a" { most_recent = true }
 module "m" { source = "./m" }
 """
-    assert parse_terraform(source, None, {}).resources == []
+    assert load_tf(source).resources == []
 
 
 def test_variables_default_then_tfvars_then_auto_tfvars(tmp_path: Path) -> None:
@@ -188,7 +189,7 @@ def test_variables_default_then_tfvars_then_auto_tfvars(tmp_path: Path) -> None:
     (tmp_path / "terraform.tfvars").write_text("size = 400\n")
     (tmp_path / "b.auto.tfvars").write_text("size = 600\n")
     (tmp_path / "a.auto.tfvars").write_text("size = 500\n")
-    values = module_variables(tmp_path)
+    values = Module(str(tmp_path)).variables
     assert values["tokens"].origin == "the variable's default at variables.tf:2"
     size = values["size"].node
     assert isinstance(size, Scalar) and size.value == 600
@@ -207,7 +208,7 @@ def test_var_reference_takes_the_literal_and_records_its_origin(tmp_path: Path) 
         "  }\n"
         "}\n"
     )
-    document = parse_terraform(main.read_bytes(), main)
+    document = load_tf(main.read_bytes(), main)
     (infra,) = document.resources
     options = infra.body.get("instanceMetadataOptions")
     assert isinstance(options, Mapping)
@@ -223,7 +224,7 @@ def test_var_reference_takes_the_literal_and_records_its_origin(tmp_path: Path) 
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=300))
 def test_arbitrary_text_never_raises(text: str) -> None:
-    document = parse_terraform(text.encode("utf-8", "surrogatepass"), None, {})
+    document = load_tf(text.encode("utf-8", "surrogatepass"))
     for problem in document.problems:
         assert problem.span.start_line >= 1 and problem.span.start_col >= 1
 
@@ -241,7 +242,7 @@ def test_mutated_recipe_never_raises(data: st.DataObject) -> None:
             source[position:position] = data.draw(
                 st.sampled_from([b"{", b"}", b'"', b"=", b"\n", b"${", b"<<EOT\n", b"[", b"#"])
             )
-    parse_terraform(bytes(source), None, {})
+    load_tf(bytes(source))
 
 
 def test_interpolation_only_string_is_the_expression_itself(tmp_path: Path) -> None:
@@ -253,7 +254,7 @@ def test_interpolation_only_string_is_the_expression_itself(tmp_path: Path) -> N
         '  instance_metadata_options {\n    http_tokens = "${var.tokens}"\n  }\n'
         "}\n"
     )
-    (infra,) = parse_terraform(main.read_bytes(), main).resources
+    (infra,) = load_tf(main.read_bytes(), main).resources
     options = infra.body.get("instanceMetadataOptions")
     assert isinstance(options, Mapping)
     tokens = options.get("httpTokens")
@@ -273,7 +274,7 @@ def test_forgotten_equals_before_a_block_is_a_syntax_error_not_a_lost_block() ->
         b"  }\n"
         b"}\n"
     )
-    document = parse_terraform(source, None, {})
+    document = load_tf(source)
     assert document.resources == []
     (problem,) = document.problems
     assert (problem.span.start_line, problem.span.start_col) == (3, 18)
@@ -282,14 +283,14 @@ def test_forgotten_equals_before_a_block_is_a_syntax_error_not_a_lost_block() ->
 
 def test_unclosed_block_points_at_its_header() -> None:
     source = b'resource "aws_imagebuilder_image_recipe" "web" {\n  name = "web"\n'
-    (problem,) = parse_terraform(source, None, {}).problems
+    (problem,) = load_tf(source).problems
     assert (problem.span.start_line, problem.span.start_col) == (1, 1)
     assert "never closed" in problem.message
 
 
 def test_unclosed_string_points_at_the_string() -> None:
     source = b'resource "aws_imagebuilder_image_recipe" "web" {\n  name = "web\n}\n'
-    (problem,) = parse_terraform(source, None, {}).problems
+    (problem,) = load_tf(source).problems
     assert (problem.span.start_line, problem.span.start_col) == (2, 10)
 
 
@@ -303,7 +304,7 @@ def test_no_device_false_is_absent_in_both_loaders() -> None:
         b"  block_device_mapping {\n    no_device = true\n  }\n"
         b"}\n"
     )
-    (recipe,) = parse_terraform(source, None, {}).resources
+    (recipe,) = load_tf(source).resources
     plan, _ = parse_json(
         '{"format_version": "1.2", "resource_changes": [{"address": "aws_imagebuilder_image_recipe.r",'
         ' "type": "aws_imagebuilder_image_recipe", "change": {"after": {"block_device_mapping":'
@@ -330,7 +331,7 @@ def test_lone_carriage_returns_break_lines_as_editors_show_them() -> None:
         b"  }\r"
         b"}\r"
     )
-    (infra,) = parse_terraform(source, None, {}).resources
+    (infra,) = load_tf(source).resources
     options = infra.body.get("instanceMetadataOptions")
     assert isinstance(options, Mapping)
     tokens = options.get("httpTokens")
@@ -340,7 +341,7 @@ def test_lone_carriage_returns_break_lines_as_editors_show_them() -> None:
 
 def test_something_missing_at_the_end_points_at_the_last_line() -> None:
     source = b'resource "aws_imagebuilder_image_recipe" "r" {\n  data = <<OT\n    x\n  EOT\n}\n'
-    (problem,) = parse_terraform(source, None, {}).problems
+    (problem,) = load_tf(source).problems
     assert problem.span.start_line <= 5
 
 
@@ -348,12 +349,91 @@ def test_json_variable_files_take_part_in_terraform_order(tmp_path: Path) -> Non
     (tmp_path / "variables.tf").write_text('variable "size" {\n  default = 300\n}\n')
     (tmp_path / "terraform.tfvars").write_text("size = 400\n")
     (tmp_path / "terraform.tfvars.json").write_text('{\n  "size": 450\n}\n')
-    values = module_variables(tmp_path)
+    values = Module(str(tmp_path)).variables
     size = values["size"].node
     assert isinstance(size, Scalar) and size.value == 450
     assert values["size"].origin == "set in terraform.tfvars.json:2"
     (tmp_path / "a.auto.tfvars.json").write_text('{"size": 500}')
     (tmp_path / "b.auto.tfvars").write_text("size = 600\n")
-    clear_caches()  # a new run reads the module afresh
-    size = module_variables(tmp_path)["size"].node
+    size = Module(str(tmp_path)).variables["size"].node  # a new run reads the module afresh
     assert isinstance(size, Scalar) and size.value == 600
+
+
+def test_expressions_may_be_null_and_templates_with_text_may_not() -> None:
+    source = b"""\
+resource "aws_imagebuilder_image_recipe" "r" {
+  name              = "app-${var.env}"
+  description       = var.description
+  working_directory = "${var.directory}"
+  parent_image      = data.aws_ami.base.id
+}
+"""
+    (recipe,) = load_tf(source).resources
+    name = recipe.body.get("name")
+    assert isinstance(name, Unknown) and not name.may_be_null
+    for member in ("description", "workingDirectory", "parentImage"):
+        value = recipe.body.get(member)
+        assert isinstance(value, Unknown) and value.may_be_null, member
+    parent = recipe.body.get("parentImage")
+    assert isinstance(parent, Unknown) and parent.what == "data.aws_ami.base.id"
+
+
+def test_a_null_for_a_variable_without_a_default_that_is_not_nullable(tmp_path: Path) -> None:
+    (tmp_path / "variables.tf").write_text(
+        'variable "a" {\n  nullable = false\n}\nvariable "b" {\n  default = 1\n}\n'
+    )
+    (tmp_path / "terraform.tfvars").write_text("a = null\nb = null\n")
+    values = Module(str(tmp_path)).variables
+    assert "a" not in values  # Terraform refuses it; nothing is known
+    b = values["b"].node
+    assert isinstance(b, Scalar) and b.value is None
+    assert values["b"].origin == "set in terraform.tfvars:2"
+
+
+def test_variable_values_of_every_kind_are_placed_at_the_reference(tmp_path: Path) -> None:
+    (tmp_path / "variables.tf").write_text(
+        'variable "types" {\n  default = ["m5.large", "m5.xlarge"]\n}\n'
+        'variable "tags" {\n  default = {Team = "platform"}\n}\n'
+    )
+    main = tmp_path / "main.tf"
+    main.write_text(
+        'resource "aws_imagebuilder_infrastructure_configuration" "x" {\n'
+        "  instance_types = var.types\n"
+        "  tags           = var.tags\n"
+        "}\n"
+    )
+    (infra,) = load_tf(main.read_bytes(), main).resources
+    types = infra.body.get("instanceTypes")
+    assert isinstance(types, Sequence)
+    assert [item.span for item in types.items] == [Span(2, 20, 2, 29)] * 2
+    tags = infra.body.get("tags")
+    assert isinstance(tags, Mapping) and set(tags.entries) == {"Team"}
+
+
+def test_json_variable_defaults_that_are_templates_are_not_literals(tmp_path: Path) -> None:
+    (tmp_path / "variables.tf.json").write_text(
+        '{"variable": {"a": {"default": "${local.x}"}, "b": {"default": "plain"}}}'
+    )
+    values = Module(str(tmp_path)).variables
+    assert set(values) == {"b"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.text(max_size=200),
+    st.sampled_from(["terraform.tfvars", "a.auto.tfvars.json", "variables.tf", "v.tf.json"]),
+)
+def test_arbitrary_module_files_never_raise(text: str, name: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as directory:
+        main = Path(directory) / "main.tf"
+        main.write_bytes(
+            b'resource "aws_imagebuilder_infrastructure_configuration" "x" {\n'
+            b"  instance_metadata_options {\n    http_tokens = var.tokens\n  }\n}\n"
+        )
+        (Path(directory) / name).write_text(
+            'variable "tokens" {\n' + text + "\n}\ntokens = " + text, "utf-8", "surrogatepass"
+        )
+        (infra,) = load_tf(main.read_bytes(), main).resources
+        assert isinstance(infra.body.get("instanceMetadataOptions"), Mapping)

@@ -25,7 +25,7 @@ from iblint.dialects import (
 from iblint.model import InputProblem, LoadedFile, Node, Resource, Span
 from iblint.reading import SNIFF_BYTES, decode, mentions_image_builder, read_file, read_text
 from iblint.suppressions import find_suppressions
-from iblint.syntax.limits import MAX_FILE_BYTES
+from iblint.syntax.limits import MAX_FILE_BYTES, SizeLimits
 
 
 def load_path(
@@ -34,6 +34,7 @@ def load_path(
     max_bytes: int = MAX_FILE_BYTES,
     cache: RunCache | None = None,
     follow_symlinks: bool = True,
+    limits: SizeLimits | None = None,
 ) -> LoadedFile:
     """Reads (only a regular file, never past ``max_bytes``) and loads one file; never raises
     for anything about the file itself."""
@@ -42,7 +43,7 @@ def load_path(
         return loaded  # read by a dialect for the files it checks, never checked alone
     data = read_file(path, max_bytes, follow_symlinks=follow_symlinks)
     if isinstance(data, bytes):
-        return load_bytes(data, display_path, loaded, max_bytes, path, cache)
+        return load_bytes(data, display_path, loaded, max_bytes, path, cache, limits)
     if data is not None:
         loaded.input_problems.append(data)
     return loaded
@@ -55,6 +56,7 @@ def load_bytes(
     max_bytes: int = MAX_FILE_BYTES,
     path: Path | None = None,
     cache: RunCache | None = None,
+    limits: SizeLimits | None = None,
 ) -> LoadedFile:
     """Loads a file's bytes; ``path`` (the file on disk) lets Terraform read its module."""
     loaded = loaded or LoadedFile(display_path)
@@ -66,7 +68,7 @@ def load_bytes(
         return loaded
     text = decode(data)
     if isinstance(text, str):
-        return load_text(text, display_path, loaded, path, cache)
+        return load_text(text, display_path, loaded, path, cache, limits)
     if text is not None:
         loaded.input_problems.append(text)
     return loaded
@@ -78,6 +80,7 @@ def load_text(
     loaded: LoadedFile | None = None,
     path: Path | None = None,
     cache: RunCache | None = None,
+    limits: SizeLimits | None = None,
 ) -> LoadedFile:
     """Parses ``text`` (named ``display_path``) and lets the dialects that may read a file of
     that name claim each document; ``path`` (the file on disk) lets Terraform read its
@@ -96,7 +99,8 @@ def load_text(
         return loaded  # nothing here can make it an Image Builder document: skip the parse
     syntax = candidates[0].syntax
     alias_origins: dict[Span, str] = {}
-    documents, problems, has_comments = _parse(text, syntax, display_path, alias_origins)
+    limits = limits or SizeLimits()
+    documents, problems, has_comments = _parse(text, syntax, display_path, alias_origins, limits)
     context = LoadContext(path, cache)
     resources: list[Resource] = []
     for document in documents:
@@ -144,7 +148,7 @@ def load_catalog(path: Path) -> CatalogFile:
         problem = text or input_problems.unreadable("a binary file, not a catalog document")
         return CatalogFile([], False, [problem])
     # By content, not suffix: `aws ... --output yaml > catalog.json` happens.
-    documents, problems, _ = _parse(text, Syntax.DATA, "", None)
+    documents, problems, _ = _parse(text, Syntax.DATA, "", None, SizeLimits())
     context = LoadContext(None)
     resources = [
         resource
@@ -156,13 +160,20 @@ def load_catalog(path: Path) -> CatalogFile:
 
 
 def _parse(
-    text: str, syntax: Syntax, display_path: str, alias_origins: dict[Span, str] | None
+    text: str,
+    syntax: Syntax,
+    display_path: str,
+    alias_origins: dict[Span, str] | None,
+    limits: SizeLimits,
 ) -> tuple[list[Node], list[InputProblem], bool]:
     """The documents, the problems, and whether the text may hold comments (YAML, HCL)."""
     if syntax is Syntax.HCL:
         from iblint.syntax.hcl_tree import parse_hcl
 
-        hcl_root, hcl_problems = parse_hcl(text.encode("utf-8", "surrogatepass"))
+        data = text.encode("utf-8", "surrogatepass")
+        if len(data) > limits.hcl:
+            return [], [input_problems.too_large_for(len(data), limits.hcl, "HCL")], True
+        hcl_root, hcl_problems = parse_hcl(data)
         return ([hcl_root] if hcl_root is not None else []), hcl_problems, True
     from iblint.syntax.json_tree import parse_json
 
@@ -176,16 +187,20 @@ def _parse(
             return [root], problems, False
         if is_json_name:
             return [], problems, False
-        yaml_documents, yaml_problems = _parse_yaml(text, alias_origins)
+        yaml_documents, yaml_problems = _parse_yaml(text, alias_origins, limits)
         if yaml_documents:
             return yaml_documents, yaml_problems, True
         return [], problems, False
-    return (*_parse_yaml(text, alias_origins), True)
+    return (*_parse_yaml(text, alias_origins, limits), True)
 
 
 def _parse_yaml(
-    text: str, alias_origins: dict[Span, str] | None
+    text: str, alias_origins: dict[Span, str] | None, limits: SizeLimits
 ) -> tuple[list[Node], list[InputProblem]]:
     from iblint.syntax.yaml_tree import parse_yaml
+
+    size = len(text.encode("utf-8", "surrogatepass")) if len(text) * 4 > limits.yaml else 0
+    if size > limits.yaml:
+        return [], [input_problems.too_large_for(size, limits.yaml, "YAML")]
 
     return parse_yaml(text, alias_origins)

@@ -64,6 +64,26 @@ def too_large(size: int, limit: int) -> InputProblem:
     )
 
 
+def too_many_values(limit: int, language: str) -> InputProblem:
+    return InputProblem(
+        InputProblemKind.TOO_LARGE,
+        Span(1, 1, 1, 1),
+        f"the file holds more than {limit:,} {language} values or lines; it was not checked",
+        "split the definition into smaller files: no Image Builder definition comes near this",
+    )
+
+
+def too_large_for(size: int, limit: int, language: str) -> InputProblem:
+    return InputProblem(
+        InputProblemKind.TOO_LARGE,
+        Span(1, 1, 1, 1),
+        f"the file is {size:,} bytes, over the {limit:,}-byte limit for {language}; it was not "
+        "checked",
+        f"split the definition into smaller files, or raise the limit "
+        f"(--option IB003.max_{language.lower()}_bytes=N)",
+    )
+
+
 def too_deep(span: Span, what: str = "document") -> InputProblem:
     return InputProblem(
         InputProblemKind.TOO_DEEP,

@@ -123,7 +123,11 @@ def test_build_layers_values_over_a_base() -> None:
 
 def test_option_defaults_come_from_the_specs() -> None:
     assert Config().rule_options("IB202") == {"minimum": 125, "maximum": 1000}
-    assert Config().rule_options("ib003") == {"max_bytes": 8 * 1024 * 1024}
+    assert Config().rule_options("ib003") == {
+        "max_bytes": 8 * 1024 * 1024,
+        "max_yaml_bytes": 2 * 1024 * 1024,
+        "max_hcl_bytes": 512 * 1024,
+    }
     assert Config().rule_options("IB101") == {}
     declared = rule_index()["IB202"].options
     config = Config.build(options={"IB202": {"maximum": 300}, "IB003": {"max_bytes": 9}})
@@ -136,7 +140,7 @@ def test_the_file_size_limit_is_the_spec_default(
     index = dict(rule_index())
     entry = index["IB003"]
     small = entry.options["max_bytes"]._replace(default=20)
-    index["IB003"] = entry._replace(options={"max_bytes": small})
+    index["IB003"] = entry._replace(options={**entry.options, "max_bytes": small})
     monkeypatch.setattr(iblint.specs, "rule_index", lambda: index)
     (tmp_path / "infra.json").write_text(INFRA)
     report = check_paths([str(tmp_path)], Config(), root=tmp_path)

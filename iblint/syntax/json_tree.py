@@ -14,7 +14,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 
 from iblint import problems as input_problems
 from iblint.model import InputProblem, Mapping, Node, Scalar, Sequence, Span
-from iblint.syntax.limits import MAX_DEPTH
+from iblint.syntax.limits import MAX_DEPTH, MAX_JSON_VALUES
 from iblint.syntax.positions import LineTable
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -53,6 +53,8 @@ def parse_json(text: str) -> tuple[Node | None, list[InputProblem]]:
         span = positions.point(error.offset)
         if error.message.startswith("nesting"):
             return None, [input_problems.too_deep(span)]
+        if error.message.startswith("too many values"):
+            return None, [input_problems.too_many_values(MAX_JSON_VALUES, "JSON")]
         return None, [input_problems.invalid_syntax(span, "JSON", error.message)]
 
 
@@ -61,6 +63,7 @@ class _Parser:
         self.text = text
         self.positions = positions
         self.problems = problems
+        self.values = 0
 
     def skip(self, index: int) -> int:
         return _WHITESPACE.match(self.text, index).end()  # type: ignore[union-attr]
@@ -115,6 +118,9 @@ class _Parser:
         """Reads a scalar, an empty container, or opens a container (returning ``None``)."""
         text = self.text
         while True:
+            self.values += 1
+            if self.values > MAX_JSON_VALUES:
+                raise _SyntaxError(index, "too many values")
             char = text[index : index + 1]
             key_span = self.attach_key_span(stack)
             if char == "{" or char == "[":

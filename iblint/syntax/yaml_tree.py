@@ -22,7 +22,7 @@ from yaml.resolver import Resolver
 
 from iblint import problems as input_problems
 from iblint.model import InputProblem, Mapping, Node, Scalar, Sequence, Span
-from iblint.syntax.limits import MAX_DEPTH, MAX_EXPANDED_NODES
+from iblint.syntax.limits import MAX_DEPTH, MAX_EXPANDED_NODES, MAX_YAML_SEPARATORS
 from iblint.syntax.positions import YAML_ONLY_BREAKS, LineTable
 
 _PLAIN = "tag:iblint:plain"
@@ -317,6 +317,8 @@ def parse_yaml(
     """
     # libyaml skips a byte order mark without counting it in offsets; Python's parser counts it.
     text = text.removeprefix("\ufeff")
+    if text.count("\n") + text.count(",") > MAX_YAML_SEPARATORS:
+        return [], [input_problems.too_many_values(MAX_YAML_SEPARATORS, "YAML")]
     has_anchors = "&" in text
     loader = _AliasKeepingLoader(text) if has_anchors else _ComposeLoader(text)
     expanded = 0

@@ -37,6 +37,7 @@ from iblint.dialects.terraform_names import (
 )
 from iblint.model import InputProblem, Mapping, Node, Resource, Scalar, Sequence, Span, Unknown
 from iblint.syntax.hcl_tree import Block, Expression
+from iblint.text_safety import shown
 
 _VARIABLE = re.compile(r"var\s*\.\s*([A-Za-z_][A-Za-z0-9_-]*)")
 _TRAVERSAL = re.compile(r"[A-Za-z_][\w-]*(?:\s*\.\s*[\w-]+|\[[^\[\]]*\])*")
@@ -349,8 +350,13 @@ class ConfigTranslator(Translator):
 def _shown(node: Node) -> str:
     if isinstance(node, Scalar):
         if isinstance(node.value, str):
-            return repr(node.value)
-        return "null" if node.value is None else str(node.value).lower()
+            return shown(node.value)  # bounded: one long default may be used 2,000 times
+        if node.value is None or isinstance(node.value, bool):
+            return str(node.value).lower() if node.value is not None else "null"
+        try:
+            return shown(str(node.value))
+        except ValueError:  # an integer past Python's 4,300-digit limit for str()
+            return "a very large number"
     return "a literal " + ("list" if isinstance(node, Sequence) else "object")
 
 

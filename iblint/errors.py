@@ -16,3 +16,9 @@ class IblintError(Exception):
 class ConfigError(IblintError):
     """A configuration value that cannot be used: an unknown rule or option, a value of the
     wrong type or out of its bounds, a configuration file that cannot be read or parsed."""
+
+
+class PolicyError(ConfigError):
+    """A user's policy that cannot be used (``iblint.policies``): a file that cannot be read or
+    parsed, an unknown key, a bad ID, an expression that does not compile, a path with bad
+    syntax. The message starts with the file and line."""

@@ -36,6 +36,13 @@ GOOD = [
     "examples/cloudformation/linux-pipeline-good.yaml",
     "examples/terraform/bad/variables.tf",
     "examples/terraform/good/main.tf",
+    # Users' policies (iblint policy test examples/policies runs their examples).
+    "examples/policies/approved-parent-images.yaml",
+    "examples/policies/encrypted-ebs-customer-key.yaml",
+    "examples/policies/instance-types.yaml",
+    "examples/policies/logging-bucket.yaml",
+    "examples/policies/pinned-component-versions.yaml",
+    "examples/policies/required-tags.yaml",
 ]
 
 

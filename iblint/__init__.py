@@ -20,7 +20,8 @@ itself derive from :class:`iblint.errors.IblintError`:
 - :class:`iblint.errors.ConfigError`, raised when a configuration is built: an unknown rule
   ID, prefix or option, a severity other than ``error``/``warning``/``note``, an option value
   of the wrong type or outside the bounds its rule's spec declares (``iblint explain RULE``
-  lists them), or a configuration file that cannot be read or parsed;
+  lists them), or a configuration file that cannot be read or parsed; also raised by
+  ``check_paths`` when the baseline (``Config.baseline``) is missing or is not a baseline;
 - :class:`iblint.engine.CatalogError`, raised by ``check_paths`` when a catalog file named in
   the configuration holds no component catalog document.
 
@@ -54,9 +55,13 @@ def check_paths(
     from iblint.config import Config
     from iblint.discover import discover
     from iblint.engine import check_files
+    from iblint.exclusions import Excluder
 
+    config = config or Config()
     given = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
-    return check_files(discover([os.fspath(path) for path in given], root), config or Config())
+    # The configuration's exclusions, and .gitignore in walked folders, as on the command line.
+    files = discover([os.fspath(path) for path in given], root, skip=Excluder(config))
+    return check_files(files, config)
 
 
 def check_text(text: str, name: str = "input.yaml", config: Config | None = None) -> list[Finding]:

@@ -17,8 +17,13 @@ import click
 from iblint import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from iblint.adoption import Inputs
     from iblint.config import Config
+    from iblint.engine import Report
     from iblint.model import Finding
+    from iblint.policies import PolicySet
     from iblint.reporters import ReportContext, Reporter
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -77,12 +82,79 @@ def cli() -> None:
     """iblint: an offline policy linter for AWS EC2 Image Builder definitions."""
 
 
+def _adoption_options(command: Callable[..., int]) -> Callable[..., int]:
+    """The options of ``check`` for suppressions, exclusions, gates, input, output, fixes and
+    the baseline (README: "Adopting iblint")."""
+    options = [
+        click.option(
+            "--exclude",
+            multiple=True,
+            metavar="GLOB",
+            help="Do not check files or folders matching GLOB (as .gitignore reads it); "
+            "replaces the configuration's exclude. Named files are excluded too. Repeatable.",
+        ),
+        click.option(
+            "--extend-exclude",
+            multiple=True,
+            metavar="GLOB",
+            help="Exclude GLOB as well as the configuration's exclude. Repeatable.",
+        ),
+        click.option(
+            "--fail-on",
+            type=click.Choice(["error", "warning", "note"]),
+            help="Exit 1 only for findings of this severity or above (default: any finding).",
+        ),
+        click.option(
+            "--stdin-filename",
+            metavar="NAME",
+            help="The name of the document read from standard input ('-'): its suffix picks "
+            "the format, and findings and exclusions use it.",
+        ),
+        click.option(
+            "--statistics", is_flag=True, help="Print how many findings each rule has, sorted."
+        ),
+        click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary."),
+        click.option(
+            "--show-source/--no-show-source",
+            default=True,
+            help="Show the offending source line with a caret under the span (text format).",
+        ),
+        click.option(
+            "--show-suppressed",
+            is_flag=True,
+            help="Also show the findings suppressions hide, with their reasons (text format; "
+            "SARIF and JSON always keep them, marked).",
+        ),
+        click.option(
+            "--baseline",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Report only findings this baseline file does not record.",
+        ),
+        click.option(
+            "--write-baseline",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Record today's findings in FILE (keeping the entries of files not checked) "
+            "and exit 0.",
+        ),
+        click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what remains."),
+        click.option(
+            "--diff",
+            is_flag=True,
+            help="Print the safe fixes as a unified diff and write nothing; exit 1 if there "
+            "is one.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "sarif", "json", "github"]),
+    type=click.Choice(["text", "sarif", "json", "github", "gitlab"]),
     default="text",
     show_default=True,
     help="Output format.",
@@ -111,6 +183,14 @@ def cli() -> None:
     multiple=True,
     type=click.Path(path_type=Path),
     help="A component catalog document (GetComponent, ListComponentBuildVersions or ListComponents output) for IB401. Repeatable.",
+)
+@click.option(
+    "--policy",
+    "policy_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A policy file, or a directory of them (*.yaml): your own rules in CEL, run with the "
+    "built-in ones. Repeatable; added to the configuration's `policies`.",
 )
 @click.option(
     "--option",
@@ -143,8 +223,10 @@ def cli() -> None:
 @click.option(
     "--color/--no-color",
     default=None,
-    help="Colour text output (default: on a terminal, unless NO_COLOR is set or TERM is dumb).",
+    help="Colour text output (default: on a terminal, unless NO_COLOR is set or TERM is dumb; "
+    "FORCE_COLOR set to a non-empty value colours it anywhere).",
 )
+@_adoption_options
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -152,6 +234,7 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     catalog: tuple[Path, ...],
+    policy_paths: tuple[Path, ...],
     rule_options: tuple[str, ...],
     severities: tuple[str, ...],
     config_path: Path | None,
@@ -159,12 +242,26 @@ def check(
     verbose: bool,
     exit_zero: bool,
     color: bool | None,
+    exclude: tuple[str, ...] = (),
+    extend_exclude: tuple[str, ...] = (),
+    fail_on: str | None = None,
+    stdin_filename: str | None = None,
+    statistics: bool = False,
+    quiet: bool = False,
+    show_source: bool = True,
+    show_suppressed: bool = False,
+    baseline: Path | None = None,
+    write_baseline: Path | None = None,
+    fix: bool = False,
+    diff: bool = False,
 ) -> int:
-    """Check Image Builder definitions in PATHS (default: the current directory)."""
+    """Check Image Builder definitions in PATHS (default: the current directory; '-' reads
+    one document from standard input)."""
+    from iblint.adoption import UsageProblem, fails, gather
     from iblint.config import CLI_LABELS, Config, options_from_text, severities_from_text
-    from iblint.discover import MissingPathError, discover
+    from iblint.discover import MissingPathError
     from iblint.engine import check_files
-    from iblint.errors import IblintError
+    from iblint.errors import IblintError, PolicyError
     from iblint.reporters import ReportContext, get_reporter
 
     if config_path is not None and no_config:
@@ -183,11 +280,30 @@ def check(
             options=options_from_text(rule_options),
             catalogs=catalog,
             where=CLI_LABELS,
+            policies=policy_paths or None,
+            exclude=exclude or None,
+            extend_exclude=extend_exclude or None,
+            fail_on=fail_on,
+            baseline=baseline,
         )
-        files = list(discover(list(paths) or ["."]))
-        report = check_files(files, config)
+        if statistics and output_format != "text":
+            raise click.UsageError("--statistics prints text: use it with --format text")
+        inputs = gather(paths, stdin_filename, config, _file_size_limit(config))
+        report = check_files(inputs.files, config)
+        if fix or diff:
+            fixed = _fixed(report, inputs, config, diff, quiet)
+            if diff:
+                return EXIT_FINDINGS if fixed is None else EXIT_CLEAN
+            report = fixed or report
+        if write_baseline is not None:
+            recorded = [*report.findings, *report.baselined]
+            return _write_baseline(write_baseline, recorded, inputs.checked, quiet)
+    except UsageProblem as error:
+        raise click.UsageError(str(error)) from None
     except MissingPathError as error:
         raise click.UsageError(f"no such file or directory: {error}") from None
+    except PolicyError as error:  # a policy file that cannot be used: its file and line
+        raise _ConfigFileError(str(error)) from None
     except IblintError as error:  # a command-line value, or a --catalog file
         raise click.UsageError(str(error)) from None
     reporter = get_reporter(output_format)
@@ -198,13 +314,94 @@ def check(
         use_color and output_format == "text",
         severities=config.severity,
         max_file_bytes=_file_size_limit(config),
+        policies=config.policy_set,
+        suppressed=report.suppressed,
+        show_suppressed=show_suppressed,
+        show_source=show_source,
+        quiet=quiet,
+        sources=inputs.sources,
+        baselined=len(report.baselined),
     )
+    if statistics:
+        reporter = _statistics_reporter
     if output is None:
         _report_to_stdout(reporter, report.findings, context)
     else:
         _report_to_file(reporter, report.findings, context, output)
-    if report.findings and not exit_zero:
+    if fails(report.findings, config.fail_on) and not exit_zero:
         return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _statistics_reporter(findings: list[Finding], context: ReportContext, stream: TextIO) -> None:
+    from iblint.fixes import FIXABLE
+    from iblint.reporters.text import statistics, summary
+
+    for line in statistics(findings, FIXABLE):
+        stream.write(line + "\n")
+    if not context.quiet:
+        stream.write(summary(findings, context.files_checked, context) + "\n")
+
+
+def _fixed(
+    report: Report, inputs: Inputs, config: Config, diff: bool, quiet: bool
+) -> Report | None:
+    """Applies (or with ``diff`` prints) the safe fixes. Returns the report of a new check of
+    the fixed files; with ``diff``, ``None`` when there was a diff and the report otherwise."""
+    from iblint.engine import check_files
+    from iblint.fixes import fix_text, planned_fixes, unified_diff, write_fixed
+
+    fixable = [finding for finding in report.findings if finding.edits]
+    if inputs.sources:  # standard input: the fixed document goes to standard output
+        ((name, text),) = inputs.sources.items()
+        fixed_text, applied = fix_text(text, fixable)
+        if diff:
+            from iblint.fixes import FixedFile
+
+            if not applied:
+                return report
+            click.echo(unified_diff(FixedFile(name, text, fixed_text, applied)), nl=False)
+            return None
+        click.echo(fixed_text, nl=False)
+        raise click.exceptions.Exit(EXIT_CLEAN)
+    planned = planned_fixes(fixable, _file_size_limit(config))
+    if diff:
+        for fixed in planned:
+            click.echo(unified_diff(fixed), nl=False)
+        return None if planned else report
+    applied = 0
+    for fixed in planned:
+        try:
+            write_fixed(fixed)
+        except OSError as error:
+            raise click.ClickException(
+                f"cannot write the fixed {fixed.path}: {error.strerror or error}"
+            ) from None
+        applied += fixed.applied
+    if planned and not quiet:
+        from iblint.adoption import rule_counts_line
+
+        click.echo(f"iblint: applied {rule_counts_line(applied, len(planned))}", err=True)
+    if not planned:
+        return report
+    return check_files(inputs.files, config)
+
+
+def _write_baseline(path: Path, findings: list[Finding], checked: list[str], quiet: bool) -> int:
+    from iblint.baseline import write_baseline
+    from iblint.text_safety import escaped
+
+    try:
+        count = write_baseline(path, findings, checked)
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot write the baseline {escaped(str(path))}: {error.strerror or error}"
+        ) from None
+    if not quiet:
+        click.echo(
+            f"iblint: recorded {count} finding{'s' if count != 1 else ''} in {escaped(str(path))}",
+            err=True,
+        )
     return EXIT_CLEAN
 
 
@@ -275,8 +472,13 @@ def _discard_stdout() -> None:
 
 
 def _use_color(stream: TextIO | None) -> bool:
-    """Colour by default only on a terminal that can show it, and not when NO_COLOR is set."""
-    if stream is None or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+    """Colour by default only on a terminal that can show it, and not when NO_COLOR is set;
+    FORCE_COLOR (any value but empty, 0 or false) colours it anywhere, NO_COLOR winning."""
+    if stream is None or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "").strip().lower() not in ("", "0", "false"):
+        return True
+    if os.environ.get("TERM") == "dumb":
         return False
     try:
         return stream.isatty()
@@ -325,20 +527,69 @@ def components(paths: tuple[str, ...]) -> int:
     return EXIT_CLEAN
 
 
+def _policy_options(command: Callable[..., int]) -> Callable[..., int]:
+    """The options that say where a command finds the users' policies."""
+    command = click.option("--no-config", is_flag=True, help="Ignore configuration files.")(command)
+    command = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Configuration file whose `policies` to read (default: the nearest one).",
+    )(command)
+    return click.option(
+        "--policy",
+        "policy_paths",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="A policy file or directory, besides the configuration's. Repeatable.",
+    )(command)
+
+
+def _policy_set(
+    policy_paths: tuple[Path, ...], config_path: Path | None, no_config: bool
+) -> PolicySet | None:
+    """The policies of the configuration file and of ``--policy`` (``None`` without any)."""
+    from iblint.config import CLI_LABELS, Config
+    from iblint.errors import IblintError
+
+    if config_path is not None and no_config:
+        raise click.UsageError("--config and --no-config cannot be used together")
+    try:
+        file_config = _file_config(config_path, no_config, verbose=False)
+        if not policy_paths:
+            return file_config.policy_set
+        config = Config.build(base=file_config, policies=policy_paths, where=CLI_LABELS)
+    except IblintError as error:
+        raise _ConfigFileError(str(error)) from None
+    return config.policy_set
+
+
 @cli.command()
-def rules() -> int:
-    """List every rule: ID, name, default severity and summary."""
+@_policy_options
+def rules(policy_paths: tuple[Path, ...], config_path: Path | None, no_config: bool) -> int:
+    """List every rule: ID, name, default severity and summary; then your policies (those
+    the configuration or --policy names), each with its file."""
     from iblint.specs import rule_index
+    from iblint.text_safety import escaped, printable
 
     for entry in rule_index().values():
         click.echo(f"{entry.rule_id}  {entry.name:<28} {entry.severity.value:<8} {entry.summary}")
+    for policy in _policy_set(policy_paths, config_path, no_config) or ():
+        click.echo(
+            f"{policy.id}  {policy.name:<28} {policy.severity.value:<8} "
+            f"{printable(policy.summary)} (your policy: {escaped(policy.display)})"
+        )
     return EXIT_CLEAN
 
 
 @cli.command()
 @click.argument("rule_id")
-def explain(rule_id: str) -> int:
-    """Show a rule's documentation with a failing and a fixed example."""
+@_policy_options
+def explain(
+    rule_id: str, policy_paths: tuple[Path, ...], config_path: Path | None, no_config: bool
+) -> int:
+    """Show a rule's documentation with a failing and a fixed example (or a policy's, from the
+    configuration or --policy)."""
     from iblint.rule_docs import help_text
     from iblint.specs import describe_options, load_specs, rule_index
 
@@ -348,12 +599,69 @@ def explain(rule_id: str) -> int:
         by_name = {spec.name: spec for spec in specs.values()}
         spec = by_name.get(rule_id.strip().lower())
     if spec is None:
-        raise click.UsageError(f"unknown rule {rule_id!r}; `iblint rules` lists them")
+        policies = _policy_set(policy_paths, config_path, no_config)
+        policy = policies.find(rule_id) if policies else None
+        if policy is None:
+            raise click.UsageError(f"unknown rule {rule_id!r}; `iblint rules` lists them")
+        from iblint.policies.docs import help_text as policy_help_text
+
+        click.echo(policy_help_text(policy), nl=False)
+        return EXIT_CLEAN
     options = describe_options(spec.id, rule_index()[spec.id].options)
     click.echo(f"{help_text(spec)}\nDefault severity: {spec.severity.value}")
+    click.echo(
+        "Safe fix: yes, `iblint check --fix` applies it where the outcome is certain"
+        if spec.fixable
+        else "Safe fix: none"
+    )
     if options:
         click.echo(f"\n{options}", nl=False)
     return EXIT_CLEAN
+
+
+@cli.group()
+def policy() -> None:
+    """Your own policies: rules written in CEL, in YAML files (see the README)."""
+
+
+@policy.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Configuration file whose `policies` to test when no PATHS are given.",
+)
+@click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+@click.option("--verbose", "-v", is_flag=True, help="Name every example and its result.")
+def policy_test(
+    paths: tuple[Path, ...], config_path: Path | None, no_config: bool, verbose: bool
+) -> int:
+    """Run the examples of the policies in PATHS (files or directories; default: the
+    configuration's policies): each bad example must give exactly the findings it lists, each
+    good example none. Exits 0 when all pass, 1 when one fails, 2 for a policy that cannot be
+    used, 5 when there is no example to run."""
+    from iblint.errors import PolicyError
+    from iblint.policies import load_policies
+    from iblint.policies.testing import run_examples
+
+    if paths:
+        for path in paths:
+            if not os.path.lexists(path):
+                raise click.UsageError(f"no such file or directory: {path}")
+        try:
+            policies = load_policies(paths)
+        except PolicyError as error:
+            raise _ConfigFileError(str(error)) from None
+    else:
+        found = _policy_set((), config_path, no_config)
+        if not found:
+            raise click.UsageError(
+                "no policies to test: name policy files or directories, or set policies = "
+                "[...] in the configuration"
+            )
+        policies = found
+    return run_examples(policies, sys.stdout, verbose=verbose)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,6 +34,7 @@ from iblint.model import Severity
 from iblint.text_safety import clipped, escaped, shown
 
 if TYPE_CHECKING:
+    from iblint.policies import PolicySet
     from iblint.specs import OptionSpec
 
 __all__ = [
@@ -67,6 +68,11 @@ CLI_LABELS: Mapping[str, str] = MappingProxyType(
         "severity": "--severity",
         "options": "--option",
         "catalog": "--catalog",
+        "policies": "--policy",
+        "exclude": "--exclude",
+        "extend-exclude": "--extend-exclude",
+        "fail-on": "--fail-on",
+        "baseline": "--baseline",
     }
 )
 
@@ -77,7 +83,7 @@ MAX_CONFIG_BYTES = 1024 * 1024
 #: quadratic in the depth of a dotted key (``a.a.a…`` 100,000 deep would take gigabytes).
 MAX_CONFIG_DEPTH = 200
 
-_SETTINGS = ("select", "ignore", "severity", "options", "catalog")
+_SETTINGS = ("select", "ignore", "severity", "options", "catalog", "policies")
 
 
 def _empty() -> Mapping[str, Any]:
@@ -106,11 +112,33 @@ class Config:
     catalogs: tuple[Path, ...] = ()
     #: The configuration file the values came from, if any.
     source: Path | None = None
+    #: Whether a suppression must give a reason to suppress anything (``require-reason``).
+    require_reason: bool = True
+    #: Globs of files and folders not checked (``exclude``), and more of them
+    #: (``extend-exclude``); see :mod:`iblint.exclusions`.
+    exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
+    #: Glob to the rule IDs or prefixes turned off in the files it matches
+    #: (``per-file-ignores``).
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=_empty, hash=False)
+    #: The least severity that fails the run (``fail-on``); ``None``: any finding does.
+    fail_on: Severity | None = None
+    #: A baseline file (``baseline``): the findings it records are not reported.
+    baseline: Path | None = None
+    #: Policy files and directories (the users' own rules, :mod:`iblint.policies`).
+    policies: tuple[Path, ...] = ()
+    #: The policies read from ``policies`` (read when the configuration is built).
+    policy_set: PolicySet | None = field(default=None, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         where = _display(self.source) if self.source is not None else "configuration"
+        policies = _policy_paths(self.policies, _label(where, "policies"))
+        object.__setattr__(self, "policies", policies)
+        if policies and self.policy_set is None:
+            object.__setattr__(self, "policy_set", _load_policies(policies))
         for name, value in _normalised(
             where,
+            policy_ids=_policy_ids(self.policy_set),
             select=self.select,
             ignore=self.ignore,
             severity=self.severity,
@@ -119,6 +147,16 @@ class Config:
         ).items():
             object.__setattr__(self, name, value)
         _check_option_relations(self.options, _label(where, "options"))
+        for name, value in _adoption_settings(
+            where,
+            require_reason=self.require_reason,
+            exclude=self.exclude,
+            extend_exclude=self.extend_exclude,
+            per_file_ignores=self.per_file_ignores,
+            fail_on=self.fail_on,
+            baseline=self.baseline,
+        ).items():
+            object.__setattr__(self, name, value)
 
     @classmethod
     def build(
@@ -130,8 +168,15 @@ class Config:
         options: Mapping[str, Mapping[str, Any]] | None = None,
         catalogs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
         source: Path | None = None,
+        policies: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
         base: Config | None = None,
         where: str | Mapping[str, str] = "configuration",
+        require_reason: bool | None = None,
+        exclude: str | Iterable[str] | None = None,
+        extend_exclude: str | Iterable[str] | None = None,
+        per_file_ignores: Mapping[str, str | Iterable[str]] | None = None,
+        fail_on: Severity | str | None = None,
+        baseline: str | os.PathLike[str] | None = None,
     ) -> Config:
         """A validated configuration: ``base``'s values (default: none) with these on top.
 
@@ -144,13 +189,28 @@ class Config:
         ``where`` names the values' origin in error messages: a prefix (a file's path gives
         ``iblint.toml: select: …``) or a label for each setting (:data:`CLI_LABELS`).
 
+        Adoption settings (README, "Suppressions", "Selection"): ``require_reason``,
+        ``exclude`` (replaces ``base``'s), ``extend_exclude`` (added to ``base``'s),
+        ``per_file_ignores`` (glob to rule IDs or prefixes, merged glob by glob), ``fail_on``
+        (``error``, ``warning`` or ``note``) and ``baseline`` (a path) replace ``base``'s
+        when given.
+
         Raises :class:`~iblint.errors.ConfigError` for an unknown rule or option, a value of
         the wrong type or out of its bounds (bounds are declared in each rule's spec), or a
         ``minimum`` above its ``maximum``.
         """
         base = base if base is not None else cls()
+        # Policies first: their IDs are rule IDs that select, ignore and severity may name.
+        policy_paths = base.policies
+        policy_set = base.policy_set
+        if policies is not None:
+            added = _policy_paths(policies, _label(where, "policies"))
+            if added:
+                policy_paths = tuple(dict.fromkeys(base.policies + added))
+                policy_set = _load_policies(policy_paths)
         given = _normalised(
             where,
+            policy_ids=_policy_ids(policy_set),
             select=select,
             ignore=ignore,
             severity=severity,
@@ -168,6 +228,18 @@ class Config:
             options=merged_options,
             catalogs=base.catalogs + given.get("catalogs", ()),
             source=source if source is not None else base.source,
+            policies=policy_paths,
+            policy_set=policy_set,
+            **_merged_adoption_settings(
+                base,
+                where,
+                require_reason=require_reason,
+                exclude=exclude,
+                extend_exclude=extend_exclude,
+                per_file_ignores=per_file_ignores,
+                fail_on=fail_on,
+                baseline=baseline,
+            ),
         )
 
     def is_selected(self, rule_id: str) -> bool:
@@ -209,18 +281,21 @@ def _label(where: str | Mapping[str, str], setting: str) -> str:
     return where.get(setting, setting)
 
 
-def _normalised(where: str | Mapping[str, str], **settings: object) -> dict[str, Any]:
-    """Each setting given (not ``None``), validated and in its normal form, by field name."""
+def _normalised(
+    where: str | Mapping[str, str], policy_ids: frozenset[str] = frozenset(), **settings: object
+) -> dict[str, Any]:
+    """Each setting given (not ``None``), validated and in its normal form, by field name.
+    ``policy_ids``: the IDs of the run's policies, which select, ignore and severity may name."""
     normal: dict[str, Any] = {}
     for name in _SETTINGS:
         value = settings.get(name)
-        if value is None:
+        if value is None or name == "policies":  # policies: see _policy_paths
             continue
         label = _label(where, name)
         if name in ("select", "ignore"):
-            normal[name] = _rule_prefixes(value, label)
+            normal[name] = _rule_prefixes(value, label, policy_ids)
         elif name == "severity":
-            normal[name] = MappingProxyType(_severities(value, label))
+            normal[name] = MappingProxyType(_severities(value, label, policy_ids))
         elif name == "options":
             options = _options(value, label)
             normal[name] = MappingProxyType(
@@ -231,9 +306,12 @@ def _normalised(where: str | Mapping[str, str], **settings: object) -> dict[str,
     return normal
 
 
-def _rule_prefixes(value: object, label: str) -> tuple[str, ...]:
+def _rule_prefixes(
+    value: object, label: str, policy_ids: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
     """Rule IDs or prefixes, from a list or a comma-separated string (items may hold commas
-    too, as ``--select IB1,IB2`` does), in upper case."""
+    too, as ``--select IB1,IB2`` does), in upper case; a policy's ID or a prefix of it
+    (``ORG``, ``ORG0``) counts when ``policy_ids`` holds that policy's."""
     items = [value] if isinstance(value, str) else value
     if isinstance(items, Mapping) or not isinstance(items, Iterable):
         raise ConfigError(f"{label} must be a list of rule IDs or prefixes")
@@ -247,6 +325,10 @@ def _rule_prefixes(value: object, label: str) -> tuple[str, ...]:
         prefixes.extend(part for part in parts if part)
     for prefix in prefixes:
         digits = prefix[2:]
+        if _POLICY_PREFIX.fullmatch(prefix) and not prefix.startswith("IB"):
+            if not any(rule_id.startswith(prefix) for rule_id in policy_ids):
+                raise ConfigError(f"{label}: {_no_policy(prefix, policy_ids)}")
+            continue
         if (
             not prefix.startswith("IB")
             or not (digits.isascii() and digits.isdigit())
@@ -260,14 +342,17 @@ def _rule_prefixes(value: object, label: str) -> tuple[str, ...]:
 
         known = rule_index()
         for prefix in prefixes:
+            if not prefix.startswith("IB"):
+                continue  # a policy's, checked above
             if not any(rule_id.startswith(prefix) for rule_id in known):
                 what = "unknown rule" if len(prefix) == 5 else "no rule starts with"
                 raise ConfigError(f"{label}: {what} {prefix} (see `iblint rules`)")
     return tuple(dict.fromkeys(prefixes))
 
 
-def _rule_id(key: object, label: str) -> str:
-    """``key`` as a known rule ID, in upper case."""
+def _rule_id(key: object, label: str, policy_ids: frozenset[str] | None = frozenset()) -> str:
+    """``key`` as a known rule ID, in upper case: a built-in rule's, or one of
+    ``policy_ids`` (``None``: any policy ID, checked once the policies are read)."""
     from iblint.specs import rule_index
 
     if not isinstance(key, str):
@@ -275,17 +360,23 @@ def _rule_id(key: object, label: str) -> str:
     rule_id = key.strip().upper()
     if not rule_id:
         raise ConfigError(f"{label}: the rule ID is missing, e.g. IB401")
+    if _POLICY_ID.fullmatch(rule_id) and not rule_id.startswith("IB"):
+        if policy_ids is None or rule_id in policy_ids:
+            return rule_id
+        raise ConfigError(f"{label}: {_no_policy(rule_id, policy_ids)}")
     if rule_id not in rule_index():
         raise ConfigError(f"{label}: unknown rule {shown(key.strip())} (see `iblint rules`)")
     return rule_id
 
 
-def _severities(value: object, label: str) -> dict[str, Severity]:
+def _severities(
+    value: object, label: str, policy_ids: frozenset[str] = frozenset()
+) -> dict[str, Severity]:
     if not isinstance(value, Mapping):
         raise ConfigError(f"{label} must be a table of rule ID = level")
     severities: dict[str, Severity] = {}
     for key, level in value.items():
-        rule_id = _rule_id(key, label)
+        rule_id = _rule_id(key, label, policy_ids)
         severities[rule_id] = _severity(level, f"{label} {rule_id}")
     return severities
 
@@ -392,6 +483,37 @@ def _check_option_relations(options: Mapping[str, Mapping[str, Any]], label: str
             )
 
 
+#: A policy's ID (:data:`iblint.policies.POLICY_ID`), and a prefix of one.
+_POLICY_ID = re.compile(r"[A-Z]{1,16}[0-9]{1,6}")
+_POLICY_PREFIX = re.compile(r"[A-Z]{1,16}[0-9]{0,6}")
+
+
+def _no_policy(prefix: str, policy_ids: frozenset[str]) -> str:
+    if not policy_ids:
+        return (
+            f"no rule or policy {shown(prefix)}: no policies are loaded (name them with "
+            "policies = [...] in the configuration, or --policy)"
+        )
+    return f"no policy ID starts with {shown(prefix)}; the policies are {', '.join(sorted(policy_ids))}"
+
+
+def _policy_paths(value: object, label: str) -> tuple[Path, ...]:
+    """Policy files or directories: a path or a list of paths."""
+    return _catalogs(value, label)
+
+
+def _load_policies(paths: tuple[Path, ...]) -> PolicySet:
+    """Reads and compiles the policies (:class:`~iblint.policies.PolicyError`, a
+    :class:`ConfigError`, names the file and line of the first that cannot be used)."""
+    from iblint.policies import load_policies
+
+    return load_policies(paths)
+
+
+def _policy_ids(policy_set: PolicySet | None) -> frozenset[str]:
+    return frozenset(policy.id for policy in policy_set) if policy_set else frozenset()
+
+
 def _catalogs(value: object, label: str) -> tuple[Path, ...]:
     items = [value] if isinstance(value, str | os.PathLike) else value
     if isinstance(items, Mapping) or not isinstance(items, Iterable):
@@ -417,6 +539,91 @@ def _shown_value(value: object) -> str:
         return repr(value)
     article = "an" if type(value).__name__[:1] in "aeiou" else "a"
     return f"{article} {type(value).__name__}"
+
+
+# --- adoption settings: suppressions, exclusions, gates, baseline -----------------------------
+
+#: The configuration file's keys for them, spelled as ruff spells its own (kebab-case).
+ADOPTION_KEYS = (
+    "require-reason",
+    "exclude",
+    "extend-exclude",
+    "per-file-ignores",
+    "fail-on",
+    "baseline",
+)
+_ADOPTION_FIELDS = {key.replace("-", "_"): key for key in ADOPTION_KEYS}
+
+
+def _adoption_settings(where: str | Mapping[str, str], **settings: object) -> dict[str, Any]:
+    """Each adoption setting given (not ``None``), validated, in its normal form, by field."""
+    from iblint.exclusions import globs, per_file_ignores
+
+    normal: dict[str, Any] = {}
+    for name, value in settings.items():
+        if value is None:
+            continue
+        label = _label(where, _ADOPTION_FIELDS[name])
+        if name == "require_reason":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{label} must be true or false, not {_shown_value(value)}")
+            normal[name] = value
+        elif name in ("exclude", "extend_exclude"):
+            normal[name] = globs(value, label)
+        elif name == "per_file_ignores":
+            table = per_file_ignores(value, label)
+            for pattern, prefixes in table.items():
+                table[pattern] = _rule_prefixes(list(prefixes), f"{label} {shown(pattern)}")
+            normal[name] = MappingProxyType(table)
+        elif name == "fail_on":
+            normal[name] = _severity(value, label)
+        else:
+            if not isinstance(value, str | os.PathLike) or not os.fspath(value).strip():
+                raise ConfigError(f"{label} must be the path of a baseline file")
+            normal[name] = Path(value)
+    return normal
+
+
+def _merged_adoption_settings(
+    base: Config, where: str | Mapping[str, str], **settings: object
+) -> dict[str, Any]:
+    """The adoption fields of a configuration built on ``base``: ``extend_exclude`` adds to
+    ``base``'s, ``per_file_ignores`` merges glob by glob, the others replace."""
+    given = _adoption_settings(where, **settings)
+    merged: dict[str, Any] = {
+        "require_reason": given.get("require_reason", base.require_reason),
+        "exclude": given.get("exclude", base.exclude),
+        "extend_exclude": base.extend_exclude + given.get("extend_exclude", ()),
+        "per_file_ignores": {**base.per_file_ignores, **given.get("per_file_ignores", {})},
+        "fail_on": given.get("fail_on", base.fail_on),
+        "baseline": given.get("baseline", base.baseline),
+    }
+    return merged
+
+
+def _adoption_from_mapping(data: Mapping[str, Any], source: Path | None) -> dict[str, Any]:
+    """A file's adoption settings as :meth:`Config.build` takes them: globs are anchored at
+    the file's folder (a leading ``/`` too, as in ``.gitignore``), and so is the baseline."""
+    from iblint.exclusions import globs, per_file_ignores
+
+    where = _display(source) if source is not None else "configuration"
+    base = source.parent if source is not None else Path.cwd()
+    settings: dict[str, Any] = {
+        name: data.get(key) for name, key in _ADOPTION_FIELDS.items() if key in data
+    }
+    for name in ("exclude", "extend_exclude"):
+        if name in settings:
+            label = f"{where}: {_ADOPTION_FIELDS[name]}"
+            settings[name] = globs(settings[name], label, base, from_file=True)
+    if "per_file_ignores" in settings:
+        label = f"{where}: per-file-ignores"
+        settings["per_file_ignores"] = per_file_ignores(
+            settings["per_file_ignores"], label, base, from_file=True
+        )
+    baseline = settings.get("baseline")
+    if isinstance(baseline, str) and baseline.strip():
+        settings["baseline"] = base / baseline
+    return settings
 
 
 # --- the command line's text ------------------------------------------------------------------
@@ -459,7 +666,7 @@ def severities_from_text(texts: Iterable[str], label: str = "--severity") -> dic
         key, separator, level = text.partition("=")
         if not separator:
             raise ConfigError(f"{label} {shown(text)} is not RULE=LEVEL, e.g. IB401=warning")
-        severities[_rule_id(key, label)] = level
+        severities[_rule_id(key, label, None)] = level
     return severities
 
 
@@ -519,11 +726,12 @@ def load_config(path: Path | None) -> Config:
 def config_from_mapping(data: Mapping[str, Any], source: Path | None) -> Config:
     """The configuration a file's table holds (``catalog`` paths are relative to the file)."""
     where = _display(source) if source is not None else "configuration"
-    unknown = sorted(str(key) for key in data if key not in _SETTINGS)
+    known_settings = (*_SETTINGS, *ADOPTION_KEYS)
+    unknown = sorted(str(key) for key in data if key not in known_settings)
     if unknown:
         names = ", ".join(shown(key) for key in unknown[:5])
         raise ConfigError(
-            f"{where}: unknown setting(s) {names}; known: {', '.join(sorted(_SETTINGS))}"
+            f"{where}: unknown setting(s) {names}; known: {', '.join(sorted(known_settings))}"
         )
     catalogs = data.get("catalog")
     if catalogs is not None:
@@ -532,6 +740,13 @@ def config_from_mapping(data: Mapping[str, Any], source: Path | None) -> Config:
             raise ConfigError(f"{where}: catalog must be a path or a list of paths")
         base = source.parent if source is not None else Path.cwd()
         catalogs = [base / item for item in listed]
+    policies = data.get("policies")
+    if policies is not None:
+        listed = [policies] if isinstance(policies, str) else policies
+        if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+            raise ConfigError(f"{where}: policies must be a path or a list of paths")
+        base = source.parent if source is not None else Path.cwd()
+        policies = [base / item for item in listed]
     return Config.build(
         select=data.get("select"),
         ignore=data.get("ignore"),
@@ -540,6 +755,8 @@ def config_from_mapping(data: Mapping[str, Any], source: Path | None) -> Config:
         catalogs=catalogs,
         source=source,
         where=where,
+        policies=policies,
+        **_adoption_from_mapping(data, source),
     )
 
 

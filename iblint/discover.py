@@ -18,7 +18,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -81,13 +81,20 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def discover(paths: list[str], root: Path | None = None) -> Iterator[Discovered]:
+#: ``skip(path, is_dir, top)``: whether to leave out a path named on the command line (``top``
+#: is ``None``) or found by walking the folder ``top`` (see :class:`iblint.exclusions.Excluder`).
+Skip = Callable[[Path, bool, Path | None], bool]
+
+
+def discover(
+    paths: list[str], root: Path | None = None, skip: Skip | None = None
+) -> Iterator[Discovered]:
     """A :class:`Discovered` for each file to check, each once, in a stable order; lazily.
 
     Relative paths are relative to ``root`` (the working directory by default), and so are the
     display paths of files inside it. ``..`` and ``.`` segments are folded, so a file named
     twice is checked once. Raises :class:`MissingPathError` for a named path that does not
-    exist (when it is reached: this is a generator).
+    exist (when it is reached: this is a generator). ``skip`` leaves paths out (exclusions).
     """
     root = root or Path.cwd()
     seen: set[Path] = set()
@@ -101,8 +108,10 @@ def discover(paths: list[str], root: Path | None = None) -> Iterator[Discovered]
             raise MissingPathError(f"{given} ({error.strerror or error})") from None
         if not exists:
             raise MissingPathError(given)
+        if skip is not None and skip(absolute, is_directory, None):
+            continue
         if is_directory:
-            for item in _walk(absolute, root):
+            for item in _walk(absolute, root, skip):
                 if item.path not in seen:
                     seen.add(item.path)
                     yield item
@@ -111,7 +120,7 @@ def discover(paths: list[str], root: Path | None = None) -> Iterator[Discovered]
             yield Discovered(absolute, display_path(absolute, root))
 
 
-def _walk(top: Path, root: Path) -> Iterator[Discovered]:
+def _walk(top: Path, root: Path, skip: Skip | None = None) -> Iterator[Discovered]:
     """Depth first, each directory's files (sorted by name) before its subdirectories.
 
     An explicit stack, so no depth of nesting reaches Python's recursion limit; each listing is
@@ -129,11 +138,15 @@ def _walk(top: Path, root: Path) -> Iterator[Discovered]:
         subdirectories: list[Path] = []
         for entry in entries:
             if _is_directory(entry):
-                if entry.name not in SKIPPED_DIRECTORIES and not os.path.exists(
-                    os.path.join(entry.path, "pyvenv.cfg")
+                if (
+                    entry.name not in SKIPPED_DIRECTORIES
+                    and not os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))
+                    and (skip is None or not skip(Path(entry.path), True, top))
                 ):
                     subdirectories.append(Path(entry.path))
-            elif has_known_suffix(entry.name):
+            elif has_known_suffix(entry.name) and (
+                skip is None or not skip(Path(entry.path), False, top)
+            ):
                 item = _examine(entry, top_real, root)
                 if item is not None:
                     yield item

@@ -14,7 +14,9 @@ from iblint.config import Config
 from iblint.dialects import RunCache
 from iblint.discover import Discovered
 from iblint.errors import IblintError
+from iblint.fixes import FIXERS
 from iblint.loading import load_catalog, load_path, load_text
+from iblint.logical_paths import PathIndex
 from iblint.model import (
     Finding,
     InputProblem,
@@ -25,9 +27,10 @@ from iblint.model import (
     Severity,
 )
 from iblint.problems import InputProblemKind
-from iblint.registry import CheckContext, load_checks
+from iblint.registry import CheckContext, FileResources, load_checks
 from iblint.specs import RuleEntry, rule_index
-from iblint.suppressions import is_suppressed
+from iblint.suppressions import Suppression, metadata_suppressions, settle
+from iblint.syntax.limits import SizeLimits
 
 
 class CatalogError(IblintError):
@@ -37,6 +40,11 @@ class CatalogError(IblintError):
 class Report(NamedTuple):
     findings: list[Finding]
     files_checked: int
+    #: Findings an ``iblint: ignore`` comment or a resource's Metadata suppresses, each with
+    #: the reason as its ``justification`` (SARIF keeps them as suppressed results).
+    suppressed: tuple[Finding, ...] = ()
+    #: Findings the baseline (``Config.baseline``) already records: not reported.
+    baselined: tuple[Finding, ...] = ()
 
     @property
     def has_findings(self) -> bool:
@@ -58,10 +66,15 @@ def check_files(files: Iterable[Discovered | TextSource], config: Config) -> Rep
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check_files(files, config)
+        report = _check_files(files, config)
     finally:
         if collecting:
             gc.enable()
+    if config.baseline is not None:
+        from iblint.baseline import apply_baseline
+
+        report = apply_baseline(report, config.baseline)
+    return report
 
 
 def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Report:
@@ -69,49 +82,68 @@ def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Re
     in the input. Rules that consult the component catalog need every catalog document of the
     run first; only the resources they check are kept until the end."""
     # The spec declares the default; the loader's own limit stands in should it not.
-    max_bytes: int = config.rule_options("IB003")["max_bytes"]  # validated, default in spec
+    sizes = config.rule_options("IB003")  # validated, defaults in the spec
+    max_bytes: int = sizes["max_bytes"]
+    limits = SizeLimits(
+        max_bytes, min(max_bytes, sizes["max_yaml_bytes"]), min(max_bytes, sizes["max_hcl_bytes"])
+    )
     cache = RunCache()
     catalog = _catalog_from_files(config)
     run = _Run(config, catalog)
     files_checked = 0
     findings: list[Finding] = []
-    waiting: list[LoadedFile] = []
+    suppressed: list[Finding] = []
+    waiting: list[tuple[LoadedFile, _FileState, list[Finding]]] = []
     seconds: float = config.rule_options("IB007")["max_seconds"]
     for source in files:
         files_checked += 1
         display = source.name if isinstance(source, TextSource) else source.display
         try:
             with file_budget(seconds):
-                loaded = _load(source, max_bytes, cache)
+                loaded = _load(source, limits, cache)
                 file_findings = run.check(loaded, catalog_rules=False)
         except OverBudget:
             findings.extend(run.over_budget(display, seconds))
             continue
         catalog.add_resources(loaded.resources)
-        findings.extend(file_findings)
+        state = run.file_state(loaded, source)
         loaded.resources = [r for r in loaded.resources if run.needs_catalog(r)]
         if loaded.resources:
             loaded.input_problems = []
-            waiting.append(loaded)
-    for loaded in waiting:
+            waiting.append((loaded, state, file_findings))
+        else:
+            run.settle(state, file_findings, findings, suppressed)
+    for loaded, state, earlier in waiting:
         try:
             with file_budget(seconds):
                 file_findings = run.check(loaded, catalog_rules=True)
         except OverBudget:
-            file_findings = run.over_budget(loaded.path, seconds)
-        findings.extend(file_findings)
+            run.settle(state, earlier, findings, suppressed)
+            findings.extend(run.over_budget(loaded.path, seconds))
+            continue
+        run.settle(state, earlier + file_findings, findings, suppressed)
     findings.sort(key=lambda finding: finding.sort_key)
-    return Report(findings, files_checked)
+    suppressed.sort(key=lambda finding: finding.sort_key)
+    return Report(findings, files_checked, tuple(suppressed))
 
 
-def _load(source: Discovered | TextSource, max_bytes: int, cache: RunCache) -> LoadedFile:
+class _FileState(NamedTuple):
+    """What a file's findings are settled with once all its rules have run."""
+
+    path: str
+    suppressions: list[Suppression]
+    #: Rule IDs or prefixes ``per-file-ignores`` turns off for this file.
+    ignored: tuple[str, ...]
+
+
+def _load(source: Discovered | TextSource, limits: SizeLimits, cache: RunCache) -> LoadedFile:
     if isinstance(source, TextSource):
-        return load_text(source.text, source.name, cache=cache)
+        return load_text(source.text, source.name, cache=cache, limits=limits)
     if source.problem is not None:  # what the walk must not or cannot open
         loaded = LoadedFile(source.display)
         loaded.input_problems.append(source.problem)
         return loaded
-    return load_path(source.path, source.display, max_bytes, cache, source.follow_symlinks)
+    return load_path(source.path, source.display, limits.any, cache, source.follow_symlinks, limits)
 
 
 def _catalog_from_files(config: Config) -> ComponentCatalog:
@@ -156,6 +188,9 @@ class _Run:
         self.config = config
         self.rules = load_checks()
         self.index = rule_index()
+        if config.policy_set:  # the users' own policies are rules of this run
+            self.rules = {**self.rules, **config.policy_set.implementations()}
+            self.index = {**self.index, **config.policy_set.entries()}
         #: Severity overrides by upper-case rule ID (a library caller may write "ib101").
         self.severities = {key.strip().upper(): value for key, value in config.severity.items()}
         self.contexts = {
@@ -183,6 +218,53 @@ class _Run:
     def needs_catalog(self, resource: Resource) -> bool:
         return resource.kind in self.catalog_kinds
 
+    def file_state(self, loaded: LoadedFile, source: Discovered | TextSource) -> _FileState:
+        """The file's suppressions (comments, and its resources' Metadata) and the rules
+        ``per-file-ignores`` turns off for it; taken before its resources are dropped."""
+        suppressions = loaded.suppressions + metadata_suppressions(loaded.resources)
+        ignored: tuple[str, ...] = ()
+        if self.config.per_file_ignores:
+            from iblint.exclusions import per_file_ignored
+
+            ignored = per_file_ignored(self.config, source_path(source))
+        return _FileState(loaded.path, suppressions, ignored)
+
+    def runs(self, rule_id: str, ignored: tuple[str, ...]) -> bool:
+        """Whether ``rule_id`` is reported for a file where ``ignored`` rules are off."""
+        return self.config.is_selected(rule_id) and not rule_id.startswith(ignored)
+
+    def settle(
+        self,
+        state: _FileState,
+        file_findings: list[Finding],
+        findings: list[Finding],
+        suppressed: list[Finding],
+    ) -> None:
+        """Adds a file's findings to ``findings``, those suppressed to ``suppressed``, and the
+        findings about its suppressions (IB008-IB011)."""
+        ignored = state.ignored
+        kept = (
+            [f for f in file_findings if not f.rule_id.startswith(ignored)]
+            if ignored
+            else file_findings
+        )
+        if state.suppressions:
+            settled = settle(
+                kept,
+                state.suppressions,
+                self.index,
+                lambda rule_id: self.runs(rule_id, ignored),
+                self.config.require_reason,
+            )
+            kept = settled.reported
+            suppressed.extend(settled.suppressed)
+            for item in settled.problems:
+                if self.runs(item.rule_id, ignored):
+                    problem = Problem(item.span, item.message, item.fix)
+                    finding = _stamp(self.index[item.rule_id], self.severities, state.path, problem)
+                    kept.append(finding._replace(edits=item.edits))
+        findings.extend(kept)
+
     def check(self, loaded: LoadedFile, catalog_rules: bool | None) -> list[Finding]:
         """Findings of one file: input problems, then the rules; ``catalog_rules`` picks the
         rules that need the catalog (True), the others (False) or all of them (None)."""
@@ -192,19 +274,48 @@ class _Run:
             rule_id = InputProblemKind(input_problem.kind).rule_id
             if config.is_selected(rule_id):
                 findings.append(_stamp(index[rule_id], self.severities, loaded.path, input_problem))
+        related: FileResources | None = None  # made when a rule first asks
         for resource in loaded.resources:
+            paths = PathIndex(resource)
             for rule_id, context in self.contexts.items():
                 implementation = self.rules[rule_id]
                 if resource.kind not in implementation.kinds:
                     continue
                 if catalog_rules is not None and implementation.needs_catalog != catalog_rules:
                     continue
+                if implementation.wants_file:
+                    context = context._replace(file=loaded.path)
+                if implementation.wants_resources:
+                    if related is None:
+                        related = FileResources([*loaded.resources, *loaded.related])
+                    context = context._replace(resources=related)
                 for problem in implementation.check(resource, context):
+                    # A value written elsewhere (a variable's default, a YAML anchor) is not
+                    # fixed where the finding points.
+                    borrowed = problem.span in loaded.origins or problem.span in loaded.aliased
                     problem = _in_context(problem, resource, loaded)
-                    findings.append(_stamp(index[rule_id], self.severities, loaded.path, problem))
-        if loaded.suppressions:
-            findings = [f for f in findings if not is_suppressed(f, loaded.suppressions)]
+                    finding = _stamp(index[rule_id], self.severities, loaded.path, problem)
+                    findings.append(_placed(finding, resource, paths, fixable=not borrowed))
         return _unique(findings)
+
+
+def source_path(source: Discovered | TextSource) -> str:
+    """The file a source stands for, absolute (a text's name is taken from the working
+    directory)."""
+    import os
+
+    return os.path.abspath(source.name if isinstance(source, TextSource) else source.path)
+
+
+def _placed(
+    finding: Finding, resource: Resource, paths: PathIndex, fixable: bool = True
+) -> Finding:
+    """``finding`` with its logical path and, for a rule with a safe fix, its edits."""
+    located = paths.locate(finding.span)
+    path = located.path if located is not None else (resource.name,)
+    fixer = FIXERS.get(finding.rule_id) if fixable else None
+    edits = fixer(located, resource) if fixer is not None and located is not None else ()
+    return finding._replace(logical_path=path, edits=edits)
 
 
 def _in_context(problem: Problem, resource: Resource, loaded: LoadedFile) -> Problem:

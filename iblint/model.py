@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from iblint.suppressions import Suppression
 
 
 class Span(NamedTuple):
@@ -79,6 +82,23 @@ class Unknown(Node):
         return f"Unknown({self.what!r})"
 
 
+class Reference(Unknown):
+    """An unknown value that reads the ARN of another resource declared beside it: ``target`` is
+    that resource's name as :attr:`Resource.name` gives it (a CloudFormation logical ID from
+    ``!Ref X`` or ``!GetAtt X.Arn``, a Terraform address ``TYPE.NAME`` from ``TYPE.NAME.arn``,
+    without instance keys). Rules that relate resources (an image pipeline and what it builds
+    with) look the target up; every other rule sees an :class:`Unknown`."""
+
+    __slots__ = ("target",)
+
+    def __init__(self, what: str, target: str, span: Span, key_span: Span | None = None) -> None:
+        super().__init__(what, span, key_span)
+        self.target = target
+
+    def __repr__(self) -> str:
+        return f"Reference({self.target!r})"
+
+
 class Choice(Node):
     """A value chosen at deploy time among known alternatives (CloudFormation ``Fn::If``).
 
@@ -111,11 +131,22 @@ class Sequence(Node):
 class Mapping(Node):
     """An ordered mapping with string keys; the last of duplicate keys wins, as in YAML."""
 
-    __slots__ = ("entries",)
+    __slots__ = ("entries", "source_names")
 
-    def __init__(self, entries: dict[str, Node], span: Span, key_span: Span | None = None) -> None:
+    def __init__(
+        self,
+        entries: dict[str, Node],
+        span: Span,
+        key_span: Span | None = None,
+        source_names: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(span, key_span)
         self.entries = entries
+        #: The key each entry was written with, by API member name, where a dialect renamed
+        #: it (CloudFormation ``HttpTokens``, Terraform ``http_tokens``); ``None`` when the
+        #: keys are written as they are (API documents) or are data (tags). An entry missing
+        #: here was made by the dialect, not written.
+        self.source_names = source_names
 
     def get(self, key: str) -> Node | None:
         return self.entries.get(key)
@@ -154,6 +185,14 @@ class ResourceKind(enum.Enum):
     INFRASTRUCTURE_CONFIGURATION = "infrastructure configuration"
     COMPONENT = "component"
     COMPONENT_CATALOG_ENTRY = "component catalog entry"
+    #: An AWSTOE component document, standalone or embedded; its body is the document as
+    #: written (AWSTOE's own key names).
+    COMPONENT_DOCUMENT = "component document"
+    #: An image pipeline or a one-off image build (CloudFormation ``AWS::ImageBuilder::
+    #: ImagePipeline``/``Image``, Terraform ``aws_imagebuilder_image_pipeline``/``_image``, a
+    #: GetImage response's ``image``): it ties a recipe to an infrastructure configuration, and
+    #: its body keeps those references (:class:`Reference`, an ARN, or the nested objects).
+    IMAGE_PIPELINE = "image pipeline"
 
 
 class Resource(NamedTuple):
@@ -171,6 +210,13 @@ class Resource(NamedTuple):
     body: Mapping
     anchor: Span
     named_in_messages: bool = False
+    #: The declaration's CloudFormation ``Metadata``, as written (source key names): where
+    #: ``iblint: {ignore: [...]}`` suppresses findings of the resource.
+    metadata: Node | None = None
+    #: The input format it was read from, for rules that depend on it (the API shape rules):
+    #: ``cloudformation``, ``terraform``, ``terraform-plan``, ``api-request``, ``api-response``;
+    #: empty when not known.
+    dialect: str = ""
 
 
 class Severity(enum.Enum):
@@ -197,6 +243,15 @@ class InputProblem(NamedTuple):
     fix: str
 
 
+class Edit(NamedTuple):
+    """A safe fix: the text at ``span`` of the original file, which must read ``old`` (as is,
+    or between matching quotes, which are kept), becomes ``new``."""
+
+    span: Span
+    old: str
+    new: str
+
+
 class Finding(NamedTuple):
     rule_id: str
     rule_name: str
@@ -205,6 +260,13 @@ class Finding(NamedTuple):
     span: Span
     message: str
     fix: str
+    #: Where the finding is, without line numbers: the resource's name, then the API member
+    #: names and list indices down to the node (empty for a problem of the file itself).
+    logical_path: tuple[str, ...] = ()
+    #: The reason given by the suppression that covers it; ``None`` when it is not suppressed.
+    justification: str | None = None
+    #: The edits of its safe fix, if it has one (``iblint check --fix``).
+    edits: tuple[Edit, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, Span, str]:
@@ -214,16 +276,28 @@ class Finding(NamedTuple):
 class LoadedFile:
     """What a loader made of one file: resources to check, and input problems."""
 
-    __slots__ = ("aliased", "input_problems", "origins", "path", "resources", "suppressions")
+    __slots__ = (
+        "aliased",
+        "input_problems",
+        "origins",
+        "path",
+        "related",
+        "resources",
+        "suppressions",
+    )
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.resources: list[Resource] = []
         self.input_problems: list[InputProblem] = []
-        #: Line number to suppressed rule prefixes (an empty set suppresses every rule).
-        self.suppressions: dict[int, frozenset[str]] = {}
+        #: The ``iblint: ignore`` comments of the file (:mod:`iblint.suppressions`).
+        self.suppressions: list[Suppression] = []
         #: Span of a value taken from elsewhere (a Terraform variable) to where it came from.
         self.origins: dict[Span, str] = {}
         #: Spans of YAML aliases: the block there may belong to several resources, so the
         #: engine names the resource in each finding there.
         self.aliased: set[Span] = set()
+        #: Resources declared beside the file and checked with their own file (the image
+        #: pipelines of the other files of a Terraform module): rules that relate resources
+        #: look them up, nothing checks them here.
+        self.related: list[Resource] = []

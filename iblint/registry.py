@@ -22,9 +22,37 @@ class CheckContext(NamedTuple):
 
     options: dict[str, Any]
     catalog: ComponentCatalog | None = None
+    #: The path findings in the checked file report (set for rules that ask: ``wants_file``).
+    file: str = ""
+    #: The resources of the checked file and those declared beside it, by name (set for
+    #: rules that relate resources: ``wants_resources``).
+    resources: FileResources | None = None
 
 
 CheckFunction = Callable[[Resource, CheckContext], Iterable[Problem]]
+
+
+class FileResources:
+    """The resources of one checked file, and those declared beside it that are checked
+    elsewhere (the other files of its Terraform module), for rules that relate resources: an
+    infrastructure configuration and the pipelines that build on it. Made once per file, when
+    a rule first asks; ``memo`` keeps what a rule derives from them once per file."""
+
+    __slots__ = ("_by_name", "all", "memo")
+
+    def __init__(self, resources: Iterable[Resource]) -> None:
+        self.all: tuple[Resource, ...] = tuple(resources)
+        self._by_name: dict[str, list[Resource]] | None = None
+        self.memo: dict[str, Any] = {}
+
+    def named(self, name: str) -> list[Resource]:
+        """Every declaration called ``name`` (an ``Fn::If`` around a whole ``Properties``
+        makes one per branch)."""
+        if self._by_name is None:
+            self._by_name = {}
+            for resource in self.all:
+                self._by_name.setdefault(resource.name, []).append(resource)
+        return self._by_name.get(name, [])
 
 
 class RuleImplementation(NamedTuple):
@@ -32,27 +60,46 @@ class RuleImplementation(NamedTuple):
     kinds: frozenset[ResourceKind]
     check: CheckFunction
     needs_catalog: bool = False
+    #: The check reads the file's path from its context (a user's policy: its ``file``).
+    wants_file: bool = False
+    #: The check looks up other resources of the file (:class:`FileResources`).
+    wants_resources: bool = False
 
 
 RULES: dict[str, RuleImplementation] = {}
 
 
-_CHECK_MODULES = ("imds", "ebs", "images", "components")
+_CHECK_MODULES = (
+    "imds",
+    "ebs",
+    "images",
+    "components",
+    "toe",
+    "toe_variables",
+    "toe_constructs",
+    "shapes",
+)
 
 
 def rule(
-    rule_id: str, *kinds: ResourceKind, needs_catalog: bool = False
+    rule_id: str,
+    *kinds: ResourceKind,
+    needs_catalog: bool = False,
+    wants_resources: bool = False,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Registers ``check`` as the implementation of ``rule_id`` for resources of ``kinds``.
 
     ``needs_catalog``: the check consults the component catalog, so it runs once every file
-    has been read.
+    has been read. ``wants_resources``: the check looks up the file's other resources
+    (``context.resources``).
     """
 
     def register(check: CheckFunction) -> CheckFunction:
         if rule_id in RULES:
             raise ValueError(f"{rule_id} is registered twice")
-        RULES[rule_id] = RuleImplementation(rule_id, frozenset(kinds), check, needs_catalog)
+        RULES[rule_id] = RuleImplementation(
+            rule_id, frozenset(kinds), check, needs_catalog, wants_resources=wants_resources
+        )
         return check
 
     return register
@@ -67,5 +114,6 @@ def load_checks() -> dict[str, RuleImplementation]:
 
 def all_rule_ids() -> set[str]:
     from iblint.problems import InputProblemKind
+    from iblint.suppressions import SUPPRESSION_RULES
 
-    return set(load_checks()) | {kind.rule_id for kind in InputProblemKind}
+    return set(load_checks()) | {kind.rule_id for kind in InputProblemKind} | SUPPRESSION_RULES

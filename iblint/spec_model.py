@@ -16,6 +16,7 @@ InputFormat = Literal[
     "cloudformation-json",
     "terraform",
     "terraform-plan",
+    "component-yaml",
 ]
 
 #: The file name an example of each format is written to (the loaders classify by content,
@@ -27,6 +28,8 @@ EXAMPLE_FILE_NAMES: dict[str, str] = {
     "cloudformation-json": "template.json",
     "terraform": "main.tf",
     "terraform-plan": "plan.json",
+    # A standalone AWSTOE component document (classified by content like every document).
+    "component-yaml": "component.yaml",
 }
 
 _POSITION = re.compile(r"[1-9][0-9]*:[1-9][0-9]*")
@@ -54,6 +57,9 @@ class Example(BaseModel):
     options: dict[str, Any] = Field(default_factory=dict)
     #: How ``content`` is written to the file (``latin-1`` makes non-ASCII text invalid UTF-8).
     encoding: Literal["utf-8", "latin-1", "utf-16"] = "utf-8"
+    #: A bad example of a rule with a safe fix: ``content`` after ``iblint check --fix`` (a test
+    #: applies the fixes and checks the result against this and against the rules again).
+    fixed: str | None = None
 
     @field_validator("findings")
     @classmethod
@@ -124,6 +130,8 @@ class RuleSpec(BaseModel):
     references: list[str] = Field(min_length=1)
     formats: list[InputFormat] = Field(min_length=1)
     options: dict[str, RuleOption] = Field(default_factory=dict)
+    #: Whether ``iblint check --fix`` fixes some of its findings (those whose fix is certain).
+    fixable: bool = False
     examples: Examples
 
     @model_validator(mode="after")

@@ -68,6 +68,8 @@ class RuleEntry(NamedTuple):
     #: The rule's options by name (the engine passes them to
     #: :meth:`iblint.config.Config.rule_options`).
     options: Mapping[str, OptionSpec]
+    #: Whether ``--fix`` fixes some of its findings (the spec's ``fixable``).
+    fixable: bool = False
 
     @property
     def defaults(self) -> dict[str, Any]:
@@ -88,7 +90,12 @@ def rule_index() -> dict[str, RuleEntry]:
             name: OptionSpec(**declared) for name, declared in (data.get("options") or {}).items()
         }
         index[data["id"]] = RuleEntry(
-            data["id"], data["name"], Severity(data["severity"]), data["summary"], options
+            data["id"],
+            data["name"],
+            Severity(data["severity"]),
+            data["summary"],
+            options,
+            bool(data.get("fixable", False)),
         )
     return index
 

@@ -29,16 +29,21 @@ def _cell(text: str) -> str:
 
 
 def render_table(specs: Mapping[str, RuleSpec] | None = None) -> str:
-    """The Markdown table of every rule: ID, name, default severity, summary."""
+    """The Markdown table of every rule: ID (with the anchor findings link to), name, default
+    severity, whether ``--fix`` fixes it, summary."""
     if specs is None:
         from iblint.specs import load_specs
 
         specs = load_specs()
-    lines = ["| ID | Name | Severity | Summary |", "|---|---|---|---|"]
+    lines = ["| ID | Name | Severity | Fix | Summary |", "|---|---|---|---|---|"]
     for rule_id in sorted(specs):
         spec = specs[rule_id]
+        # The anchor is each finding's documentation link (iblint.rule_urls.rule_url).
+        anchor = f'<a id="{spec.id.lower()}"></a>'
+        fix = "yes" if spec.fixable else ""
         lines.append(
-            f"| {spec.id} | `{spec.name}` | {spec.severity.value} | {_cell(spec.summary)} |"
+            f"| {anchor}{spec.id} | `{spec.name}` | {spec.severity.value} | {fix} | "
+            f"{_cell(spec.summary)} |"
         )
     return "\n".join(lines) + "\n"
 

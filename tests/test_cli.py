@@ -367,6 +367,9 @@ def test_json_format(project: Path) -> None:
         "end_column",
         "message",
         "fix",
+        "logical_path",
+        "fixable",
+        "docs_url",
     }
     assert (first["rule_id"], first["start_line"], first["start_column"]) == ("IB101", 4, 45)
     assert first["rule_name"] == rule_index()["IB101"].name
@@ -380,6 +383,7 @@ def test_json_format_without_findings(clean: Path) -> None:
         "tool": {"name": "iblint", "version": __version__},
         "files_checked": 4,
         "findings": [],
+        "suppressed": [],
     }
 
 
@@ -630,11 +634,14 @@ def _suppressed_template(comment: str) -> str:
 @pytest.mark.parametrize(
     ("comment", "remaining"),
     [
-        ("# iblint: ignore IB101", ["IB201"]),
-        ("# iblint: ignore", ["IB201"]),
-        ("# iblint: ignore IB1", ["IB201"]),
-        ("# iblint:ignore=IB101,IB201", ["IB201"]),
-        ("# iblint: ignore IB201", ["IB101", "IB201"]),
+        ("# iblint: ignore IB101 legacy AMI", ["IB201"]),
+        ("# iblint: ignore -- legacy AMI", ["IB201"]),
+        ("# iblint: ignore IB1 legacy AMI", ["IB201"]),
+        # IB201 is on another line: that part suppresses nothing (IB009).
+        ("# iblint:ignore=IB101,IB201 legacy AMI", ["IB009", "IB201"]),
+        ("# iblint: ignore IB201 legacy AMI", ["IB101", "IB009", "IB201"]),
+        # Without a reason a suppression suppresses nothing and is reported (IB008).
+        ("# iblint: ignore IB101", ["IB101", "IB008", "IB201"]),
         ("# a comment", ["IB101", "IB201"]),
     ],
 )
@@ -650,17 +657,19 @@ def test_suppression_on_another_line_does_not_apply(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     text = CFN_TEMPLATE_BAD.replace(
-        "      InstanceMetadataOptions:", "      InstanceMetadataOptions:  # iblint: ignore IB101"
+        "      InstanceMetadataOptions:",
+        "      InstanceMetadataOptions:  # iblint: ignore IB101 legacy AMI",
     )
     (tmp_path / "template.yaml").write_text(text)
     monkeypatch.chdir(tmp_path)
-    assert rules_of(run("check", ".").stdout) == ["IB101", "IB201"]
+    # The comment follows code, so it covers its own line only, where IB101 is not (IB009).
+    assert rules_of(run("check", ".").stdout) == ["IB009", "IB101", "IB201"]
 
 
 def test_suppression_after_a_unicode_line_separator_still_matches_its_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = _suppressed_template("# iblint: ignore IB101").replace(
+    text = _suppressed_template("# iblint: ignore IB101 legacy AMI").replace(
         "Name: build-infrastructure", 'Name: "build\u2028infrastructure"'
     )
     (tmp_path / "template.yaml").write_text(text)
@@ -709,7 +718,8 @@ def test_yaml_suppressions_must_be_real_comments(
     (tmp_path / "template.yaml").write_text(text)
     monkeypatch.chdir(tmp_path)
     assert rules_of(run("check", ".").stdout) == ["IB101", "IB201"]
-    (tmp_path / "template.yaml").write_text(text.replace(options, f"{options}  # iblint: ignore"))
+    suppressed = text.replace(options, f"{options}  # iblint: ignore -- legacy AMI")
+    (tmp_path / "template.yaml").write_text(suppressed)
     assert rules_of(run("check", ".").stdout) == ["IB201"]
 
 

@@ -146,39 +146,47 @@ def test_computed_throughput_in_terraform_is_not_reported() -> None:
 
 
 @pytest.mark.parametrize(
-    "comment",
+    ("comment", "reported_as"),
     [
-        "# iblint: ignore W202 typo",
-        "# iblint: ignore IB",
-        "# iblint: ignore imdsv1-allowed",
-        "# iblint: ignore because legacy AMI",
-        "# iblint: ignored",
-        "# iblint: ignore-next-line",
-        "# iblint: ignore IB1011",
+        ("# iblint: ignore W202 typo", "IB010"),  # a policy-like ID that names no rule
+        ("# iblint: ignore IB legacy AMI", "IB010"),
+        ("# iblint: ignore imdsv1-allowed", "IB011"),
+        ("# iblint: ignore because legacy AMI", "IB011"),
+        ("# iblint: ignored", "IB011"),
+        ("# iblint: ignore-next-line", "IB011"),
+        ("# iblint: ignore IB1011 legacy AMI", "IB010"),
     ],
 )
-def test_a_malformed_suppression_suppresses_nothing(comment: str) -> None:
+def test_a_malformed_suppression_suppresses_nothing(comment: str, reported_as: str) -> None:
     from iblint import check_text
 
     text = (
         "name: infra\ninstanceProfileName: builder\n"
         f"instanceMetadataOptions: {{httpTokens: optional}}  {comment}\n"
     )
-    assert [f.rule_id for f in check_text(text, "infra.yaml")] == ["IB101"]
+    # Nothing is suppressed, and the comment is reported (issue 9: never silently).
+    assert [f.rule_id for f in check_text(text, "infra.yaml")] == ["IB101", reported_as]
 
 
 @pytest.mark.parametrize(
-    "comment",
-    ["# iblint: ignore", "# iblint: ignore IB101", "# iblint: ignore IB1, IB2 legacy AMI"],
+    ("comment", "require_reason"),
+    [
+        ("# iblint: ignore", False),
+        ("# iblint: ignore IB101", False),
+        ("# iblint: ignore -- legacy AMI", True),
+        ("# iblint: ignore IB1 legacy AMI", True),
+    ],
 )
-def test_a_well_formed_suppression_suppresses(comment: str) -> None:
+def test_a_well_formed_suppression_suppresses(comment: str, require_reason: bool) -> None:
     from iblint import check_text
+    from iblint.config import Config
 
     text = (
         "name: infra\ninstanceProfileName: builder\n"
         f"instanceMetadataOptions: {{httpTokens: optional}}  {comment}\n"
     )
-    assert check_text(text, "infra.yaml") == []
+    config = Config.build(require_reason=require_reason)
+    assert check_text(text, "infra.yaml", config) == []
 
 
 def test_check_paths_takes_a_single_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -169,7 +169,8 @@ def test_text_output_has_one_line_per_finding_and_fix_whatever_the_values() -> N
     ]
     output = render("text", findings)
     lines = output.splitlines()
-    assert len(lines) == 2 * len(findings) + 1, lines
+    # A finding, its fix and its rule's documentation link (issue 9), then the summary.
+    assert len(lines) == 3 * len(findings) + 1, lines
     assert not RAW.search(output)
     assert (
         "\\n::warning file=evil.yaml,line=1::pwned\\r\\x1b[2J\\x1b]0;title\\x07\\u202eevil"
@@ -177,13 +178,13 @@ def test_text_output_has_one_line_per_finding_and_fix_whatever_the_values() -> N
     )
     assert lines[0].startswith("a\\n\\r\\t\\x00")
     assert lines[1].startswith("    fix: fix x\\n::warning")
-    assert lines[2] == "dir/\\xff\\x1b[31m.yaml:3:5: IB101 plain"
+    assert lines[3] == "dir/\\xff\\x1b[31m.yaml:3:5: IB101 plain [error]"
 
 
 def test_text_colour_codes_are_only_iblint_own() -> None:
     output = render("text", [finding(INJECTION)], color=True)
     assert "\x1b" not in OWN_COLOURS.sub("", output)
-    assert len(output.splitlines()) == 3
+    assert len(output.splitlines()) == 4
 
 
 def _github_data(text: str) -> str:
@@ -806,7 +807,7 @@ def _scratch_directory() -> Iterator[Path]:
 def test_any_findings_give_valid_text_github_and_json(findings: list[Finding], color: bool) -> None:
     with _scratch_directory():
         text = render("text", findings, color=color)
-        assert len(text.splitlines()) == 2 * len(findings) + 1
+        assert len(text.splitlines()) == 3 * len(findings) + 1
         text = OWN_COLOURS.sub("", text)
         github = render("github", findings)
         lines = github.splitlines()

@@ -5,10 +5,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import NamedTuple, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from iblint.model import Finding, Severity
 from iblint.syntax.limits import MAX_FILE_BYTES
+
+if TYPE_CHECKING:
+    from iblint.policies import PolicySet
 
 
 class ReportContext(NamedTuple):
@@ -21,6 +24,20 @@ class ReportContext(NamedTuple):
     severities: Mapping[str, Severity] = MappingProxyType({})
     #: The IB003 limit: the SARIF reporter reads no larger file for its fingerprints.
     max_file_bytes: int = MAX_FILE_BYTES
+    #: The users' policies of the run (SARIF lists them with the built-in rules).
+    policies: PolicySet | None = None
+    #: Findings a suppression hides, with its reason as ``justification``: SARIF keeps them as
+    #: suppressed results, JSON lists them apart, text shows them with ``show_suppressed``.
+    suppressed: tuple[Finding, ...] = ()
+    show_suppressed: bool = False
+    #: Text output: the offending source line with a caret under the span.
+    show_source: bool = False
+    #: Text output: findings only, no summary.
+    quiet: bool = False
+    #: The text of documents that are not files (standard input), by the path findings name.
+    sources: Mapping[str, str] = MappingProxyType({})
+    #: How many findings the baseline already records (not reported).
+    baselined: int = 0
 
 
 Reporter = Callable[[list[Finding], ReportContext, TextIO], None]
@@ -31,6 +48,7 @@ FORMATS = {
     "json": "iblint.reporters.json_report",
     "sarif": "iblint.reporters.sarif",
     "github": "iblint.reporters.github",
+    "gitlab": "iblint.reporters.gitlab",
 }
 
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from iblint import __version__
@@ -27,9 +27,13 @@ from iblint.model import Finding, Severity
 from iblint.reporters import ReportContext
 from iblint.reporters.locations import SourceRoot, source_root
 from iblint.rule_docs import help_markdown, help_text
+from iblint.rule_urls import rule_url
 from iblint.specs import load_specs
 from iblint.syntax.limits import MAX_FILE_BYTES
 from iblint.text_safety import printable
+
+if TYPE_CHECKING:
+    from iblint.policies import Policy
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _PRECISION = {"error": "very-high", "warning": "high", "note": "medium"}
@@ -54,7 +58,13 @@ _OTHER_SURROGATES = re.compile(r"([\ud800-\udc7f\udd00-\udfff])")
 
 
 def write(findings: list[Finding], context: ReportContext, stream: TextIO) -> None:
-    log = build_log(findings, context.severities, max_file_bytes=context.max_file_bytes)
+    log = build_log(
+        findings,
+        context.severities,
+        max_file_bytes=context.max_file_bytes,
+        policies=context.policies,
+        suppressed=context.suppressed,
+    )
     text = json.dumps(log, indent=2, ensure_ascii=False)
     stream.write(_UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
     stream.write("\n")
@@ -80,6 +90,8 @@ def build_log(
     severities: Mapping[str, Severity] | None = None,
     cwd: Path | None = None,
     max_file_bytes: int = MAX_FILE_BYTES,
+    policies: Iterable[Policy] | None = None,
+    suppressed: Iterable[Finding] = (),
 ) -> dict[str, Any]:
     """The SARIF log. ``severities`` overrides rules' default severities; finding paths are
     relative to ``cwd`` (default: the working directory) or absolute. A fingerprint is read
@@ -117,9 +129,19 @@ def build_log(
         if public:
             rule["helpUri"] = public[0]
         rules.append(rule)
+    for policy in policies or ():  # the users' own rules, after iblint's
+        from iblint.policies.docs import sarif_rule
+
+        level = severities.get(policy.id, policy.severity).value
+        rule = sarif_rule(policy, level, description)
+        rule["properties"].update(precision=_PRECISION[level])
+        rule["properties"]["problem.severity"] = _PROBLEM_SEVERITY[level]
+        rule_index[policy.id] = len(rules)
+        rules.append(rule)
     hashes: dict[str, dict[int, str]] = {}
     results = []
-    for finding in findings:
+    # Suppressed findings are results too, marked so (code scanning shows them as dismissed).
+    for finding in [*findings, *suppressed]:
         span = finding.span
         result: dict[str, Any] = {
             "ruleId": finding.rule_id,
@@ -145,6 +167,12 @@ def build_log(
         fingerprint = _fingerprint(finding, root, hashes, max_file_bytes)
         if fingerprint:
             result["partialFingerprints"] = {"primaryLocationLineHash": fingerprint}
+        if finding.justification is not None:
+            suppression: dict[str, Any] = {"kind": "inSource"}
+            if finding.justification:
+                suppression["justification"] = printable(finding.justification)
+            result["suppressions"] = [suppression]
+        result["properties"] = {"docsUrl": rule_url(finding.rule_id)}
         results.append(result)
     return {
         "$schema": SCHEMA,

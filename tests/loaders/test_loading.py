@@ -141,9 +141,10 @@ def test_every_document_of_a_multi_document_stream_is_classified() -> None:
 
 
 def test_suppressions_are_read_only_for_image_builder_documents() -> None:
-    assert load_text("a: 1  # iblint: ignore\n", "x.yaml").suppressions == {}
+    assert load_text("a: 1  # iblint: ignore\n", "x.yaml").suppressions == []
     text = "name: n\ninstanceProfileName: p  # iblint: ignore IB101\n"
-    assert load_text(text, "x.yaml").suppressions == {2: frozenset({"IB101"})}
+    (suppression,) = load_text(text, "x.yaml").suppressions
+    assert (suppression.target, [rule for rule, _ in suppression.rules or ()]) == (2, ["IB101"])
 
 
 @pytest.mark.parametrize("newline", [b"\n", b"\r\n", b"\r"])
@@ -195,5 +196,8 @@ def test_structural_markers_make_a_broken_file_ours(marker: str) -> None:
 def test_terraform_suppressions_must_be_real_comments(line: str, suppressed: bool) -> None:
     from iblint.suppressions import find_suppressions
 
-    expected = {1: frozenset({"IB101"})} if suppressed else {}
-    assert find_suppressions(line, hcl=True) == expected
+    found = [
+        (s.target, s.rules and [rule for rule, _ in s.rules])
+        for s in find_suppressions(line, hcl=True)
+    ]
+    assert found == ([(1, ["IB101"])] if suppressed else [])

@@ -124,7 +124,7 @@ def _iblint_options_in_readme() -> set[str]:
                     found.add(token)
             elif word == "iblint":
                 owner = "iblint"
-            elif _OTHER_TOOLS.match(word):
+            elif _OTHER_TOOLS.match(word) or word.endswith(".py"):  # a script of ours
                 owner = word
         if not line.rstrip().endswith("\\"):
             owner = "iblint"

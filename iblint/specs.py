@@ -23,14 +23,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import yaml
-
 from iblint.model import Severity
 
 if TYPE_CHECKING:
     from iblint.spec_model import RuleSpec
 
-_YamlLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: The types an option may have, and how a message names each.
 OPTION_TYPES = {
@@ -79,25 +76,50 @@ class RuleEntry(NamedTuple):
 
 @functools.cache
 def rule_index() -> dict[str, RuleEntry]:
-    """ID to name, default severity and options, for every spec."""
-    index: dict[str, RuleEntry] = {}
+    """ID to name, default severity and options, for every spec.
+
+    Read from :mod:`iblint.rule_index_data`, the spec heads written out as Python by
+    ``python scripts/rules_table.py --write`` (a test keeps it equal to ``rules/``): a check of a
+    JSON or Terraform file then never imports a YAML parser, and nothing is parsed at start-up.
+    """
+    from iblint.rule_index_data import HEADS
+
+    return {rule_id: _entry(head) for rule_id, head in HEADS.items()}
+
+
+def read_heads() -> dict[str, dict[str, Any]]:
+    """The head of every spec in ``rules/`` (all but the examples), parsed from YAML: what
+    :mod:`iblint.rule_index_data` holds."""
+    import yaml
+
+    loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    heads: dict[str, dict[str, Any]] = {}
     for path in sorted(rules_dir().glob("IB*.yaml")):
         text = path.read_text(encoding="utf-8")
-        # Examples come last and are most of a spec; a check run needs only the head.
+        # Examples come last and are most of a spec; the index needs only the head.
         head, _, _ = text.partition("\nexamples:")
-        data = yaml.load(head, Loader=_YamlLoader)
-        options = {
-            name: OptionSpec(**declared) for name, declared in (data.get("options") or {}).items()
+        data = yaml.load(head, Loader=loader)
+        heads[data["id"]] = {
+            "id": data["id"],
+            "name": data["name"],
+            "severity": data["severity"],
+            "summary": data["summary"],
+            "options": data.get("options") or {},
+            "fixable": bool(data.get("fixable", False)),
         }
-        index[data["id"]] = RuleEntry(
-            data["id"],
-            data["name"],
-            Severity(data["severity"]),
-            data["summary"],
-            options,
-            bool(data.get("fixable", False)),
-        )
-    return index
+    return heads
+
+
+def _entry(head: Mapping[str, Any]) -> RuleEntry:
+    options = {name: OptionSpec(**declared) for name, declared in head["options"].items()}
+    return RuleEntry(
+        head["id"],
+        head["name"],
+        Severity(head["severity"]),
+        head["summary"],
+        options,
+        bool(head["fixable"]),
+    )
 
 
 def describe_options(rule_id: str, options: Mapping[str, OptionSpec]) -> str:
@@ -138,12 +160,15 @@ def toml_value(value: object) -> str:
 @functools.cache
 def load_specs() -> dict[str, RuleSpec]:
     """Every spec, validated."""
+    import yaml
+
     from iblint.spec_model import RuleSpec
 
+    loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     specs: dict[str, RuleSpec] = {}
     for path in sorted(rules_dir().glob("IB*.yaml")):
         with path.open(encoding="utf-8") as stream:
-            spec = RuleSpec.model_validate(yaml.load(stream, Loader=_YamlLoader))
+            spec = RuleSpec.model_validate(yaml.load(stream, Loader=loader))
         if spec.id != path.stem:
             raise ValueError(f"{path.name} holds the spec of {spec.id}")
         specs[spec.id] = spec

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from iblint.registry import all_rule_ids
 from iblint.specs import load_specs, rule_index
 
@@ -41,3 +43,29 @@ def test_fast_index_agrees_with_validated_specs() -> None:
         )
         options = {name: option.model_dump() for name, option in spec.options.items()}
         assert {name: option._asdict() for name, option in entry.options.items()} == options
+
+
+def test_the_generated_rule_index_is_current() -> None:
+    # iblint/rule_index_data.py is what a check run reads; regenerate it with
+    # python scripts/rules_table.py --write after changing a spec.
+    from iblint.rule_index_data import HEADS
+    from iblint.specs import read_heads
+
+    assert read_heads() == HEADS
+
+
+def test_checking_json_or_terraform_imports_no_yaml_parser(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "request.json").write_text(
+        '{"name": "n", "instanceProfileName": "p", "instanceTypes": ["m5.large"]}'
+    )
+    code = (
+        "import sys; from iblint.cli import main; main(['check', 'request.json']); "
+        "print('yaml' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stdout + result.stderr

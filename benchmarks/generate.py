@@ -14,7 +14,10 @@ as:
   CreateContainerRecipe or CreateInfrastructureConfiguration);
 - ``tf/stack-NNNNN.tf``: the templates as Terraform (``cfn_to_terraform.convert``);
 - ``plan/tfplan.json``: one Terraform plan, single-line as ``terraform show -json`` prints
-  it, with each stack in a child module, grown to a requested size.
+  it, with each stack in a child module, grown to a requested size;
+- ``toe/component-NNNNN.yaml``: standalone AWSTOE component documents (about 3 KiB, 100
+  lines: parameters, a constant, build, validate and test phases, a loop, a condition and
+  chaining), every odd-numbered one with one mistake (:func:`component_document`).
 
 Needs only PyYAML (an iblint dependency). Used by ``bench.py`` and the tests; also runnable:
 
@@ -39,7 +42,7 @@ from cfn_to_terraform import convert, snake
 JsonObject = dict[str, Any]
 
 DEFAULT_SEED = 42
-FORMATS = ("cfn", "cfnjson", "cli", "tf", "plan")
+FORMATS = ("cfn", "cfnjson", "cli", "tf", "plan", "toe")
 
 PARENT_IMAGES = (
     "arn:aws:imagebuilder:us-east-1:aws:image/amazon-linux-2023-x86/x.x.x",
@@ -97,8 +100,10 @@ def _volume(rng: random.Random, device: str, volume_type: str) -> JsonObject:
         "Encrypted": True,
     }
     if volume_type == "gp3":
-        ebs["Iops"] = rng.choice((3000, 6000, 16000))
-        ebs["Throughput"] = rng.choice((125, 250, 500, 1000))
+        # Within EC2's gp3 limits (IB203, IB206): at most 500 IOPS per GiB, and at most
+        # 0.25 MiB/s of throughput per IOPS.
+        ebs["Iops"] = min(rng.choice((3000, 6000, 16000)), 500 * ebs["VolumeSize"])
+        ebs["Throughput"] = min(rng.choice((125, 250, 500, 1000)), ebs["Iops"] // 4)
     elif volume_type == "io2":
         ebs["Iops"] = rng.choice((1000, 5000))
     elif volume_type == "st1":
@@ -224,6 +229,7 @@ def template(index: int, seed: int = DEFAULT_SEED) -> JsonObject:
                     "Version": {"Ref": "Version"},
                     "ContainerType": "DOCKER",
                     "ParentImage": rng.choice(CONTAINER_PARENTS),
+                    "PlatformOverride": "Linux",  # an ECR Public parent needs it (IB305)
                     "Components": [{"ComponentArn": {"Ref": "HardeningComponent"}}],
                     "DockerfileTemplateData": _DOCKERFILE,
                     "TargetRepository": {"Service": "ECR", "RepositoryName": f"golden-{index}"},
@@ -286,6 +292,7 @@ def cli_request(index: int, seed: int = DEFAULT_SEED) -> JsonObject:
             "semanticVersion": "1.0.0",
             "components": components,
             "parentImage": rng.choice(CONTAINER_PARENTS),
+            "platformOverride": "Linux",
             "dockerfileTemplateData": _DOCKERFILE,
             "targetRepository": {"service": "ECR", "repositoryName": f"golden-cli-{index}"},
             "instanceConfiguration": {"blockDeviceMappings": mappings},
@@ -441,6 +448,111 @@ def plan(target_bytes: int, seed: int = DEFAULT_SEED) -> str:
     return json.dumps(document, separators=(",", ":")) + "\n"
 
 
+# --- AWSTOE component documents ----------------------------------------------------------
+
+#: The mistakes an odd-numbered component document carries (IB606, IB607, IB611, IB609).
+TOE_VIOLATIONS = ("unknown-action", "missing-input", "undefined-variable", "bad-on-failure")
+
+
+def component_document(index: int, seed: int = DEFAULT_SEED) -> str:
+    """A standalone component document in the style of AWS's managed components."""
+    rng = random.Random(f"toe-{seed}-{index}")
+    package = rng.choice(("nginx", "httpd", "amazon-cloudwatch-agent", "chrony", "jq"))
+    mistake = rng.choice(TOE_VIOLATIONS) if index % 2 else None
+    action = "ExecuteBashh" if mistake == "unknown-action" else "ExecuteBash"
+    destination = "" if mistake == "missing-input" else "\n            destination: /tmp/setup.sh"
+    version = "{{ PackageVersoin }}" if mistake == "undefined-variable" else "{{ PackageVersion }}"
+    on_failure = "abort" if mistake == "bad-on-failure" else "Abort"
+    workers = rng.randint(2, 6)
+    return f"""\
+# Generated component {index:05d}: installs {package} and checks it.
+name: install-{package}-{index:05d}
+description: Installs {package}, configures it for {workers} workers, and checks the result.
+schemaVersion: 1.0
+parameters:
+  - PackageVersion:
+      type: string
+      default: latest
+      description: The {package} version to install.
+  - SetupScriptSource:
+      type: string
+      default: s3://amzn-s3-demo-bucket/setup/{package}.sh
+      description: Where the setup script is downloaded from.
+constants:
+  - ConfigDirectory:
+      type: string
+      value: /etc/{package}
+phases:
+  - name: build
+    steps:
+      - name: DownloadSetupScript
+        action: S3Download
+        maxAttempts: 3
+        inputs:
+          - source: '{{{{ SetupScriptSource }}}}'{destination}
+      - name: InstallPackage
+        action: {action}
+        onFailure: {on_failure}
+        timeoutSeconds: 900
+        inputs:
+          commands:
+            - sudo dnf install -y {package}-'{version}' || sudo dnf install -y {package}
+            - bash '{{{{ build.DownloadSetupScript.inputs[0].destination }}}}'
+      - name: CreateWorkerFolders
+        action: CreateFolder
+        loop:
+          name: Workers
+          for:
+            start: 1
+            end: {workers}
+            updateBy: 1
+        inputs:
+          - path: '{{{{ ConfigDirectory }}}}/worker-{{{{ Workers.value }}}}'
+            permissions: '0755'
+      - name: WriteConfiguration
+        action: CreateFile
+        inputs:
+          - path: '{{{{ ConfigDirectory }}}}/{package}.conf'
+            content: workers={workers}
+            overwrite: true
+      - name: RebootAfterInstall
+        action: Reboot
+        inputs:
+          delaySeconds: 5
+  - name: validate
+    steps:
+      - name: ReadVersion
+        action: ExecuteBash
+        inputs:
+          commands:
+            - rpm -q --queryformat '%{{VERSION}}' {package}
+      - name: CheckVersion
+        action: Assert
+        if:
+          stringEquals: latest
+          value: '{{{{ PackageVersion }}}}'
+          then: Skip
+        inputs:
+          patternMatches: '^[0-9]+[.][0-9]+'
+          value: '{{{{ validate.ReadVersion.outputs.stdout }}}}'
+      - name: CheckConfiguration
+        action: ReadFile
+        inputs:
+          - path: '{{{{ ConfigDirectory }}}}/{package}.conf'
+  - name: test
+    steps:
+      - name: CheckService
+        action: ExecuteBash
+        if:
+          and:
+            - binaryExists: systemctl
+            - fileExists: '{{{{ ConfigDirectory }}}}/{package}.conf'
+        inputs:
+          commands:
+            - systemctl status {package} --no-pager || true
+"""
+
+
 # --- Writing files --------------------------------------------------------------------------
 
 
@@ -470,6 +582,10 @@ def write(
             (folders["cli"] / f"request-{index:05d}.json").write_text(text, encoding="utf-8")
     if "plan" in folders:
         (folders["plan"] / "tfplan.json").write_text(plan(plan_bytes, seed), encoding="utf-8")
+    if "toe" in folders:
+        for index in range(count):
+            text = component_document(index, seed)
+            (folders["toe"] / f"component-{index:05d}.yaml").write_text(text, encoding="utf-8")
     return folders
 
 

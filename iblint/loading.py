@@ -41,7 +41,9 @@ def load_path(
     loaded = LoadedFile(display_path)
     if is_supporting_file(display_path):
         return loaded  # read by a dialect for the files it checks, never checked alone
-    data = read_file(path, max_bytes, follow_symlinks=follow_symlinks)
+    plan_bytes = (limits or SizeLimits()).plan
+    larger = (plan_bytes, _may_be_plan) if plan_bytes > max_bytes else None
+    data = read_file(path, max_bytes, follow_symlinks=follow_symlinks, larger=larger)
     if isinstance(data, bytes):
         return load_bytes(data, display_path, loaded, max_bytes, path, cache, limits)
     if data is not None:
@@ -63,9 +65,16 @@ def load_bytes(
     if is_supporting_file(display_path):
         return loaded
     if len(data) > max_bytes:
-        if mentions_image_builder(data[:SNIFF_BYTES]):
-            loaded.input_problems.append(input_problems.too_large(len(data), max_bytes))
-        return loaded
+        plan_bytes = (limits or SizeLimits()).plan
+        if plan_bytes <= max_bytes or not _may_be_plan(data[:SNIFF_BYTES]):
+            if mentions_image_builder(data[:SNIFF_BYTES]):
+                loaded.input_problems.append(input_problems.too_large(len(data), max_bytes))
+            return loaded
+        if len(data) > plan_bytes:
+            if mentions_image_builder(data[:SNIFF_BYTES]):
+                problem = input_problems.too_large(len(data), plan_bytes, "max_plan_bytes")
+                loaded.input_problems.append(problem)
+            return loaded
     text = decode(data)
     if isinstance(text, str):
         return load_text(text, display_path, loaded, path, cache, limits)
@@ -101,7 +110,7 @@ def load_text(
     alias_origins: dict[Span, str] = {}
     limits = limits or SizeLimits()
     documents, problems, has_comments = _parse(text, syntax, display_path, alias_origins, limits)
-    context = LoadContext(path, cache)
+    context = LoadContext(path, cache, text)
     resources: list[Resource] = []
     for document in documents:
         for dialect in candidates:
@@ -121,6 +130,7 @@ def load_text(
         loaded.resources.extend(resources)
         loaded.input_problems.extend(problems)
         loaded.origins.update(context.origins)
+        loaded.related.extend(context.related)
         loaded.origins.update(alias_origins)
         loaded.aliased.update(alias_origins)
         if has_comments:  # JSON has no comments: "iblint: ignore" there is in a string
@@ -182,6 +192,9 @@ def _parse(
         return ([root] if root is not None else []), problems, False
     is_json_name = display_path.lower().endswith(".json")
     if is_json_name or text.lstrip()[:1] in ("{", "["):
+        plan = _read_plan(text)
+        if plan is not None:
+            return plan
         root, problems = parse_json(text)
         if root is not None:
             return [root], problems, False
@@ -192,6 +205,27 @@ def _parse(
             return yaml_documents, yaml_problems, True
         return [], problems, False
     return (*_parse_yaml(text, alias_origins, limits), True)
+
+
+def _may_be_plan(head: bytes | str) -> bool:
+    """Whether a file's first bytes say it can be a Terraform plan (read up to its own limit)."""
+    from iblint.dialects.plan_selection import may_be_plan
+
+    return may_be_plan(head)
+
+
+def _read_plan(text: str) -> tuple[list[Node], list[InputProblem], bool] | None:
+    """A Terraform plan read for the parts its dialect reads (a large plan is read at
+    ``json.loads`` speed: :mod:`iblint.dialects.plan_selection`); ``None`` if not a plan."""
+    if not _may_be_plan(text[:SNIFF_BYTES]):
+        return None
+    from iblint.dialects.plan_selection import read_plan
+
+    selected = read_plan(text)
+    if selected is None:
+        return None
+    root, problems = selected
+    return ([root] if root is not None else []), problems, False
 
 
 def _parse_yaml(

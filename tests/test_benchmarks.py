@@ -41,7 +41,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return folders
 
 
-@pytest.mark.parametrize("form", ["cfn", "cfnjson", "cli", "tf"])
+@pytest.mark.parametrize("form", ["cfn", "cfnjson", "cli", "tf", "toe"])
 def test_every_file_gives_resources_and_one_in_two_has_findings(
     generated: dict[str, Path], form: str
 ) -> None:

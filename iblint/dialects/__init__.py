@@ -56,14 +56,19 @@ class LoadContext:
     """What a dialect may use and report besides the document: the file on disk (Terraform
     reads its module), the run's cache, problems, and where borrowed values came from."""
 
-    __slots__ = ("cache", "origins", "path", "problems")
+    __slots__ = ("cache", "origins", "path", "problems", "related", "text")
 
-    def __init__(self, path: Path | None, cache: RunCache | None = None) -> None:
+    def __init__(self, path: Path | None, cache: RunCache | None = None, text: str = "") -> None:
         self.path = path
+        #: The file's text as parsed: where a document embedded in a string is read from.
+        self.text = text
         self.cache = cache or RunCache()
         self.problems: list[InputProblem] = []
         #: Span of a value taken from elsewhere (a Terraform variable) to where it came from.
         self.origins: dict[Span, str] = {}
+        #: Resources declared beside the document, for rules that relate resources
+        #: (:attr:`iblint.model.LoadedFile.related`).
+        self.related: list[Resource] = []
 
 
 class Dialect(NamedTuple):
@@ -112,6 +117,7 @@ _DATA_TRIGGERS = (
 DIALECTS: tuple[Dialect, ...] = (
     Dialect("terraform", Syntax.HCL, (".tf",), ("aws_imagebuilder_",), "terraform"),
     Dialect("terraform-json", Syntax.JSON, (".tf.json",), ("aws_imagebuilder_",), "terraform"),
+    Dialect("component", Syntax.DATA, _DATA_SUFFIXES, ("phases",), "component_documents"),
     Dialect("cloudformation", Syntax.DATA, _DATA_SUFFIXES, _DATA_TRIGGERS, "cloudformation"),
     Dialect("terraform-plan", Syntax.DATA, _DATA_SUFFIXES, _DATA_TRIGGERS, "terraform_plan"),
     Dialect("api", Syntax.DATA, _DATA_SUFFIXES, _DATA_TRIGGERS, "api_documents"),

@@ -14,6 +14,8 @@ Bodies already use API member names, so they are passed through unchanged.
 
 from __future__ import annotations
 
+from iblint.dialects import LoadContext
+from iblint.dialects.embedded import component_documents
 from iblint.model import Mapping, Node, Resource, ResourceKind, Scalar, Sequence
 
 _RESPONSE_MEMBERS = {
@@ -50,6 +52,9 @@ def document_resources(root: Node) -> list[Resource]:
             body = image.get(member)
             if isinstance(body, Mapping):
                 found.append(_resource(kind, f"image.{member}", body))
+        if isinstance(image.get("infrastructureConfiguration"), Mapping):
+            # GetImage: what the image was built from, and on what (rules relate them).
+            found.append(_resource(ResourceKind.IMAGE_PIPELINE, "image", image))
     component = root.get("component")
     if isinstance(component, Mapping) and _is_component(component):
         found.append(_resource(ResourceKind.COMPONENT, "component", component))
@@ -66,9 +71,13 @@ def document_resources(root: Node) -> list[Resource]:
                     )
     if found:
         return found
-    request_kind = _request_kind(root)
+    request_kind = _request_kind(root) or _recognised_kind(root)
     if request_kind is not None:
-        return [_resource(request_kind, _request_name(request_kind), root)]
+        # An object with an ARN or a creation date is what a Get* call returned, not a
+        # request (the API shape rules check it leniently).
+        response = "arn" in root.entries or "dateCreated" in root.entries
+        dialect = "api-response" if response else "api-request"
+        return [_resource(request_kind, _request_name(request_kind), root, dialect)]
     return []
 
 
@@ -113,6 +122,36 @@ def _request_kind(root: Mapping) -> ResourceKind | None:
     return None
 
 
+#: Members too common in other JSON to tell a request on their own.
+_COMMON_MEMBERS = frozenset({"data", "uri", "platform", "logging", "placement"})
+_RECIPES = frozenset({ResourceKind.IMAGE_RECIPE, ResourceKind.CONTAINER_RECIPE})
+
+
+def _recognised_kind(root: Mapping) -> ResourceKind | None:
+    """The kind of a request that lacks a member its operation requires, told by the members
+    it has: two or more that only that kind's requests take (members only recipes take count
+    for both recipe kinds; a container-only member makes it a container recipe), and more of
+    its members taken by that request than not. Other JSON (a package.json, a workflow) has
+    none or one of them."""
+    from iblint.shapes import request_members
+
+    members = set(root.entries)
+    by_kind = request_members()
+    found: set[ResourceKind] = set()
+    for kind, own in by_kind.items():
+        siblings = _RECIPES if kind in _RECIPES else {kind}
+        others = frozenset().union(*(by_kind[k] for k in by_kind if k not in siblings))
+        distinctive = (members & own) - others - _COMMON_MEMBERS
+        if len(distinctive) >= 2 and len(members & own) > len(members - own):
+            found.add(kind)
+    if found and found <= _RECIPES:
+        container_only = by_kind[ResourceKind.CONTAINER_RECIPE] - by_kind[ResourceKind.IMAGE_RECIPE]
+        if members & container_only:
+            return ResourceKind.CONTAINER_RECIPE
+        return ResourceKind.IMAGE_RECIPE
+    return found.pop() if len(found) == 1 else None
+
+
 def _request_name(kind: ResourceKind) -> str:
     return {
         ResourceKind.IMAGE_RECIPE: "CreateImageRecipe request",
@@ -122,13 +161,16 @@ def _request_name(kind: ResourceKind) -> str:
     }[kind]
 
 
-def _resource(kind: ResourceKind, name: str, body: Mapping) -> Resource:
-    return Resource(kind, name, body, body.anchor)
+def _resource(
+    kind: ResourceKind, name: str, body: Mapping, dialect: str = "api-response"
+) -> Resource:
+    return Resource(kind, name, body, body.anchor, dialect=dialect)
 
 
 def claims(document: Node) -> bool:
     return isinstance(document, Mapping)
 
 
-def resources(document: Node, context: object) -> list[Resource]:
-    return document_resources(document)
+def resources(document: Node, context: LoadContext) -> list[Resource]:
+    found = document_resources(document)
+    return found + component_documents(found, context)  # the components' AWSTOE documents

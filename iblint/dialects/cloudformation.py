@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import copy as copy_module
 
-from iblint.dialects import cloudformation_foreach
+from iblint.dialects import LoadContext, cloudformation_foreach
+from iblint.dialects.embedded import component_documents
 from iblint.model import (
     Choice,
     Mapping,
     Node,
+    Reference,
     Resource,
     ResourceKind,
     Scalar,
@@ -33,6 +35,8 @@ RESOURCE_KINDS = {
     "AWS::ImageBuilder::ContainerRecipe": ResourceKind.CONTAINER_RECIPE,
     "AWS::ImageBuilder::InfrastructureConfiguration": ResourceKind.INFRASTRUCTURE_CONFIGURATION,
     "AWS::ImageBuilder::Component": ResourceKind.COMPONENT,
+    "AWS::ImageBuilder::ImagePipeline": ResourceKind.IMAGE_PIPELINE,
+    "AWS::ImageBuilder::Image": ResourceKind.IMAGE_PIPELINE,
 }
 
 #: Properties whose values are free-form maps: their keys are user data, never renamed.
@@ -88,7 +92,9 @@ def template_resources(root: Mapping) -> list[Resource]:
         # its findings name it.
         from_loop = logical_id not in written.entries
         for body in _bodies(declaration):
-            found.append(Resource(kind, logical_id, body, declaration.anchor, from_loop))
+            metadata = declaration.get("Metadata")  # iblint suppressions (README)
+            resource = Resource(kind, logical_id, body, declaration.anchor, from_loop, metadata)
+            found.append(resource._replace(dialect="cloudformation"))
     return found
 
 
@@ -134,10 +140,12 @@ def _is_absent(node: Node | None) -> bool:
 def _translate_properties(properties: Mapping) -> Mapping:
     translator = _Translator()
     entries: dict[str, Node] = {}
+    written: dict[str, str] = {}  # the property names as written (API shape rules)
     for name, value in properties.entries.items():
         api_name = _RENAMED.get(name) or _api_name(name)
         entries[api_name] = translator.translate(value, free_form=name in _FREE_FORM_MAPS)
-    return Mapping(entries, properties.span, properties.key_span)
+        written[api_name] = name
+    return Mapping(entries, properties.span, properties.key_span, written)
 
 
 def _removed(node: Node) -> Choice:
@@ -185,12 +193,17 @@ class _Translator:
             if intrinsic == "Fn::If":
                 return self._choice(node, free_form)
             if intrinsic is not None:
-                return Unknown(intrinsic, node.span, node.key_span)
-            entries = {
-                (key if free_form else _api_name(key)): self.translate(value, free_form)
-                for key, value in node.entries.items()
-            }
-            return Mapping(entries, node.span, node.key_span)
+                return _intrinsic(intrinsic, node)
+            if free_form:
+                entries = {key: self.translate(value, True) for key, value in node.entries.items()}
+                return Mapping(entries, node.span, node.key_span)
+            entries = {}
+            written: dict[str, str] = {}  # the property names as written (API shape rules)
+            for key, value in node.entries.items():
+                api_name = _api_name(key)
+                entries[api_name] = self.translate(value, False)
+                written[api_name] = key
+            return Mapping(entries, node.span, node.key_span, written)
         if isinstance(node, Sequence):
             return Sequence(
                 [self.translate(item, free_form) for item in node.items if not _is_no_value(item)],
@@ -223,6 +236,28 @@ class _Translator:
         return Choice(branches, node.span, node.key_span)
 
 
+def _intrinsic(name: str, node: Mapping) -> Unknown:
+    """An intrinsic's unknown value; ``!Ref X`` and ``!GetAtt X.Arn`` name the resource whose
+    ARN they read (``Ref`` of an Image Builder resource returns its ARN: CloudFormation
+    resource reference, "Return values")."""
+    argument = node.entries[name]
+    target: str | None = None
+    if name == "Ref" and isinstance(argument, Scalar) and isinstance(argument.value, str):
+        if not argument.value.startswith("AWS::"):
+            target = argument.value
+    elif name == "Fn::GetAtt":
+        parts: list[object] = []
+        if isinstance(argument, Scalar) and isinstance(argument.value, str):
+            parts = list(argument.value.split(".", 1))
+        elif isinstance(argument, Sequence):
+            parts = [item.value if isinstance(item, Scalar) else None for item in argument.items]
+        if len(parts) == 2 and isinstance(parts[0], str) and parts[1] == "Arn":
+            target = parts[0]
+    if target is not None:
+        return Reference(name, target, node.span, node.key_span)
+    return Unknown(name, node.span, node.key_span)
+
+
 def _with_key_span(node: Node, key_span: Span | None) -> Node:
     copy = copy_module.copy(node)
     copy.key_span = key_span
@@ -239,6 +274,7 @@ def _is_no_value(node: Node) -> bool:
 claims = is_template
 
 
-def resources(document: Node, context: object) -> list[Resource]:
+def resources(document: Node, context: LoadContext) -> list[Resource]:
     assert isinstance(document, Mapping)
-    return template_resources(document)
+    found = template_resources(document)
+    return found + component_documents(found, context)  # the components' AWSTOE documents

@@ -69,7 +69,6 @@ EXAMPLE_FILE_NAMES: dict[str, str] = {
     "terraform": "main.tf",
     "terraform-json": "main.tf.json",
     "terraform-plan": "plan.json",
-    "component-yaml": "component.yaml",
 }
 
 

@@ -75,7 +75,8 @@ def test_create_and_update_infrastructure_configuration_requests(request_body: o
 @pytest.mark.parametrize("source", [{"data": "name: x\n"}, {"uri": "s3://bucket/c.yaml"}])
 def test_create_component_request(source: dict[str, str]) -> None:
     request = {"name": "c", "semanticVersion": "1.0.0", "platform": "Linux", **source}
-    assert classify(request) == [(Kind.COMPONENT, "CreateComponent request")]
+    inline = [(Kind.COMPONENT_DOCUMENT, "CreateComponent request")] if "data" in source else []
+    assert classify(request) == [(Kind.COMPONENT, "CreateComponent request"), *inline]
 
 
 def test_request_as_yaml() -> None:
@@ -139,6 +140,7 @@ def test_get_image_response_yields_its_recipe_and_infrastructure() -> None:
     assert classify(response) == [
         (Kind.IMAGE_RECIPE, "image.imageRecipe"),
         (Kind.INFRASTRUCTURE_CONFIGURATION, "image.infrastructureConfiguration"),
+        (Kind.IMAGE_PIPELINE, "image"),
     ]
 
 
@@ -163,6 +165,7 @@ def test_get_component_response_is_a_component_and_a_catalog_entry() -> None:
     assert classify(response) == [
         (Kind.COMPONENT, "component"),
         (Kind.COMPONENT_CATALOG_ENTRY, "component"),
+        (Kind.COMPONENT_DOCUMENT, "component"),  # its inline AWSTOE document
     ]
 
 
@@ -234,7 +237,7 @@ def test_documents_that_are_not_image_builder_yield_nothing(text: str, name: str
     loaded = load_text(text, name)
     assert loaded.resources == []
     assert loaded.input_problems == []
-    assert loaded.suppressions == {}
+    assert loaded.suppressions == []
 
 
 def test_get_component_response_without_an_arn_is_recognised_by_its_members() -> None:

@@ -61,6 +61,7 @@ def test_resource_kinds_names_and_format() -> None:
         (Kind.CONTAINER_RECIPE, "B"),
         (Kind.INFRASTRUCTURE_CONFIGURATION, "C"),
         (Kind.COMPONENT, "D"),
+        (Kind.IMAGE_PIPELINE, "E"),
     ]
     assert found[0].anchor[:2] == (2, 3)  # the logical ID
 
@@ -103,12 +104,14 @@ def test_pascal_case_properties_become_camel_case_members() -> None:
 
 
 def test_version_becomes_semantic_version_only_at_the_top_level() -> None:
-    body = only(
+    component, document = resources(
         template(
             "AWS::ImageBuilder::Component",
             "Name: c\nVersion: 1.0.0\nPlatform: Linux\nData: |\n  name: x\n",
         )
     )
+    assert document.kind is Kind.COMPONENT_DOCUMENT  # Data, as AWSTOE reads it
+    body = component.body
     assert list(body.entries) == ["name", "semanticVersion", "platform", "data"]
     version = body.get("semanticVersion")
     assert isinstance(version, Scalar) and version.value == "1.0.0"

@@ -1,0 +1,411 @@
+"""Component documents written inside another document: the ``Data`` of an
+``AWS::ImageBuilder::Component``, CreateComponent's and GetComponent's ``data``, the ``data`` of
+a Terraform ``aws_imagebuilder_component``.
+
+The embedded text is parsed by the syntax layer (:func:`iblint.syntax.yaml_tree.parse_yaml`) as
+a document of its own, and every position is then mapped back to the outer file, so a finding
+points at the character a reader sees:
+
+- a YAML literal block (``Data: |``) or a Terraform heredoc: each line of the text is a line of
+  the file, shifted by the block's indentation;
+- a quoted string on one line (JSON, YAML, HCL) with escapes such as ``\\n``: the exact character
+  inside the string, through a map from the decoded text to the source columns;
+- Terraform ``yamlencode({...})`` or ``jsonencode({...})`` of a literal object: the object's own
+  nodes, whose positions the HCL parser already gives.
+
+A text that cannot be known exactly (``!Sub``, ``Fn::Join``, a Terraform template or variable,
+a folded or multi-line quoted scalar, a value repeated through a YAML alias) is not checked:
+the map is used only when the text rebuilt from the source equals the value, character for
+character. The document becomes a :data:`~iblint.model.ResourceKind.COMPONENT_DOCUMENT`
+resource named as its component, so the component's suppressions cover it; problems of the
+embedded text (invalid YAML, a duplicate key) are reported at their place in the outer file.
+
+``file("...")`` in Terraform names a document that is checked as a file of its own (a
+standalone component document) when the run reaches it; it is not read again here.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from iblint.model import (
+    InputProblem,
+    Mapping,
+    Node,
+    Resource,
+    ResourceKind,
+    Scalar,
+    Sequence,
+    Span,
+    Unknown,
+    alternatives,
+)
+from iblint.syntax.positions import LineTable
+
+if TYPE_CHECKING:
+    from iblint.dialects import LoadContext
+    from iblint.syntax.hcl_tree import Expression
+
+#: Maps a span of the embedded text to the span of the outer file.
+SpanMap = Callable[[Span], Span]
+
+_FIRST_AT = re.compile(r"\(first at (\d+):(\d+)\)")
+#: Escapes of one character, the union of JSON's, YAML's and HCL's (each source is checked
+#: against its parser's own value, so one syntax's escape cannot pass for another's).
+_SIMPLE_ESCAPES = {
+    '"': '"',
+    "\\": "\\",
+    "/": "/",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "0": "\0",
+    "a": "\a",
+    "v": "\v",
+    "e": "\x1b",
+    " ": " ",
+    "\t": "\t",
+    "N": "\x85",
+    "_": "\xa0",
+    "L": "\u2028",
+    "P": "\u2029",
+}
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+_ENCODERS = ("yamlencode", "jsonencode")
+
+
+def component_documents(found: list[Resource], context: LoadContext) -> list[Resource]:
+    """The inline documents of the components among ``found`` (CloudFormation and API
+    documents: ``data`` is a string of the file)."""
+    documents: list[Resource] = []
+    lines: list[LineTable] = []
+    for resource in found:
+        if resource.kind is not ResourceKind.COMPONENT:
+            continue
+        for node in alternatives(resource.body.get("data")):
+            if isinstance(node, Scalar) and isinstance(node.value, str):
+                if not lines:
+                    lines.append(LineTable(context.text))
+                document = _from_string(node, resource, context, lines[0], hcl=False)
+                if document is not None:
+                    documents.append(document)
+    return documents
+
+
+def terraform_documents(
+    written: Node | None, resource: Resource, context: LoadContext, hcl: bool
+) -> list[Resource]:
+    """The inline document of a Terraform ``aws_imagebuilder_component``: ``written`` is its
+    ``data`` argument as the syntax layer gave it, ``resource`` the translated component;
+    ``hcl``: native syntax (not ``.tf.json``)."""
+    data = resource.body.get("data")
+    if isinstance(data, Scalar) and isinstance(data.value, str):
+        document = _from_string(data, resource, context, LineTable(context.text), hcl=hcl)
+        return [document] if document is not None else []
+    from iblint.syntax.hcl_tree import Expression
+
+    if hcl and isinstance(written, Expression):
+        document = _from_encoder(written, resource, context)
+        return [document] if document is not None else []
+    return []
+
+
+def _from_string(
+    node: Scalar, resource: Resource, context: LoadContext, lines: LineTable, hcl: bool
+) -> Resource | None:
+    assert isinstance(node.value, str)
+    span_map = _string_map(node, node.value, context.text, lines, hcl)
+    if span_map is None:
+        return None  # the text cannot be placed exactly in the file: not checked
+    return _parsed(node.value, span_map, node, resource, context)
+
+
+def _parsed(
+    text: str, span_map: SpanMap, holder: Node, resource: Resource, context: LoadContext
+) -> Resource | None:
+    from iblint.syntax.yaml_tree import parse_yaml
+
+    documents, problems = parse_yaml(text)
+    for problem in problems:
+        context.problems.append(_moved_problem(problem, span_map))
+    root: Node | None = documents[0] if documents else None
+    body: Mapping
+    if isinstance(root, Mapping):
+        _move(root, span_map)
+        body = root
+    elif root is not None:
+        _move(root, span_map)
+        body = Mapping({}, root.span, holder.key_span)
+    elif problems:
+        return None  # not YAML (reported above): nothing in it can be checked
+    else:  # nothing but blanks or comments
+        body = Mapping({}, holder.span, holder.key_span)
+    return Resource(
+        ResourceKind.COMPONENT_DOCUMENT,
+        resource.name,
+        body,
+        body.anchor,
+        resource.named_in_messages,
+        resource.metadata,
+    )
+
+
+def _moved_problem(problem: InputProblem, span_map: SpanMap) -> InputProblem:
+    message = problem.message
+
+    def first(match: re.Match[str]) -> str:
+        line, column = int(match.group(1)), int(match.group(2))
+        moved = span_map(Span(line, column, line, column))
+        return f"(first at {moved.start_line}:{moved.start_col})"
+
+    message = _FIRST_AT.sub(first, message)
+    prefix = "in the embedded component document: "
+    return problem._replace(span=span_map(problem.span), message=prefix + message)
+
+
+def _move(root: Node, span_map: SpanMap) -> None:
+    """Places every node of ``root`` (and every key) in the outer file; each node once."""
+    seen: set[int] = set()
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        node.span = span_map(node.span)
+        if node.key_span is not None:
+            node.key_span = span_map(node.key_span)
+        if isinstance(node, Mapping):
+            pending.extend(node.entries.values())
+        elif isinstance(node, Sequence):
+            pending.extend(node.items)
+
+
+# Where the text of a string value stands in the file ------------------------------------------
+
+
+def _string_map(node: Scalar, value: str, text: str, lines: LineTable, hcl: bool) -> SpanMap | None:
+    """How positions of ``value`` map to the file, if ``node``'s source text rebuilds it
+    exactly; else ``None``."""
+    span = node.span
+    if not text or span.start_line > len(lines.line_starts):
+        return None
+    start = lines.line_starts[span.start_line - 1] + span.start_col - 1
+    if not 0 <= start < len(text):
+        return None
+    first = text[start]
+    if first == '"' or (first == "'" and not hcl):
+        return _quoted_map(value, text, start, span.start_line, span.start_col, hcl)
+    if (first == "|" and not hcl) or (hcl and text.startswith("<<", start)):
+        return _block_map(value, text, lines, span.start_line)
+    plain = not hcl and first not in "'\">|&*!" and "\n" not in value
+    if plain and text.startswith(value, start):  # a plain scalar on one line, as written
+        return _shifted(span.start_line, span.start_col - 1)
+    return None
+
+
+def _shifted(line: int, shift: int) -> SpanMap:
+    def moved(span: Span) -> Span:
+        return Span(line, span.start_col + shift, line, span.end_col + shift)
+
+    return moved
+
+
+def _block_map(value: str, text: str, lines: LineTable, header_line: int) -> SpanMap | None:
+    """A YAML literal block or an HCL heredoc: line ``k`` of the value is line
+    ``header_line + k`` of the file, every line shifted by the same indentation."""
+    value_lines = value.split("\n")
+    starts = lines.line_starts
+    shift: int | None = None
+    for index, value_line in enumerate(value_lines):
+        if not value_line:
+            continue
+        number = header_line + index  # 0-based index of the file line
+        if number >= len(starts):
+            return None
+        end = starts[number + 1] if number + 1 < len(starts) else len(text)
+        source_line = text[starts[number] : end].rstrip("\r\n")
+        if shift is None:
+            shift = len(source_line) - len(value_line)
+            if shift < 0:
+                return None
+        if source_line[shift:] != value_line or source_line[:shift].strip(" \t"):
+            return None
+    if shift is None:
+        shift = 0
+    first_line = header_line + 1
+
+    def moved(span: Span) -> Span:
+        assert shift is not None
+        return Span(
+            first_line + span.start_line - 1,
+            span.start_col + shift,
+            first_line + span.end_line - 1,
+            span.end_col + shift,
+        )
+
+    return moved
+
+
+def _quoted_map(
+    value: str, text: str, start: int, line: int, column: int, hcl: bool
+) -> SpanMap | None:
+    """A quoted string on one line: ``column`` is its opening quote's. The decoded text is
+    rebuilt from the source, recording where each escape makes the two drift apart."""
+    quote = text[start]
+    index = start + 1
+    decoded: list[str] = []
+    #: Decoded offsets from which the source runs ``extra`` characters ahead.
+    breaks: list[int] = []
+    extras: list[int] = []
+    extra = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if char in "\r\n":
+            return None  # a string over several lines: folded, not placed exactly
+        if char == quote:
+            if quote == "'" and text.startswith("''", index):
+                decoded.append("'")
+                extra += 1
+                breaks.append(len(decoded))
+                extras.append(extra)
+                index += 2
+                continue
+            break
+        if quote == '"' and char == "\\":
+            produced, width = _escape(text, index)
+            if produced is None:
+                return None
+            decoded.append(produced)
+            extra += width - len(produced)
+            breaks.append(len(decoded))
+            extras.append(extra)
+            index += width
+            continue
+        if hcl and (text.startswith("$${", index) or text.startswith("%%{", index)):
+            decoded.append(text[index + 1 : index + 3])
+            extra += 1
+            breaks.append(len(decoded))
+            extras.append(extra)
+            index += 3
+            continue
+        decoded.append(char)
+        index += 1
+    else:
+        return None
+    rebuilt = "".join(decoded)
+    if rebuilt != value:
+        return None
+    value_lines = LineTable(value)
+
+    def column_of(offset: int) -> int:
+        position = bisect.bisect_right(breaks, offset) - 1
+        return column + 1 + offset + (extras[position] if position >= 0 else 0)
+
+    def moved(span: Span) -> Span:
+        starts = value_lines.line_starts
+        begin = starts[min(span.start_line, len(starts)) - 1] + span.start_col - 1
+        end = starts[min(span.end_line, len(starts)) - 1] + span.end_col - 1
+        return Span(line, column_of(begin), line, column_of(max(end, begin)))
+
+    return moved
+
+
+def _escape(text: str, index: int) -> tuple[str | None, int]:
+    """The character a backslash escape at ``index`` stands for, and its source width."""
+    code = text[index + 1 : index + 2]
+    simple = _SIMPLE_ESCAPES.get(code)
+    if simple is not None:
+        return simple, 2
+    digits = _HEX_ESCAPES.get(code)
+    if digits is None:
+        return None, 0
+    hexa = text[index + 2 : index + 2 + digits]
+    if len(hexa) != digits or any(c not in "0123456789abcdefABCDEF" for c in hexa):
+        return None, 0
+    value = int(hexa, 16)
+    width = 2 + digits
+    if 0xD800 <= value <= 0xDBFF and text.startswith("\\u", index + width):
+        low_digits = text[index + width + 2 : index + width + 6]
+        if len(low_digits) == 4 and all(c in "0123456789abcdefABCDEF" for c in low_digits):
+            low = int(low_digits, 16)
+            if 0xDC00 <= low <= 0xDFFF:
+                combined = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
+                return chr(combined), width + 6
+    if value > 0x10FFFF:
+        return None, 0
+    return chr(value), width
+
+
+# Terraform yamlencode({...}) ------------------------------------------------------------------
+
+
+def _from_encoder(written: Expression, resource: Resource, context: LoadContext) -> Resource | None:
+    """``yamlencode(<object>)`` or ``jsonencode(<object>)`` of a literal: the object as the
+    document, each value that is an expression unknown."""
+    source = written.text
+    name, parenthesis, _ = source.partition("(")
+    if name.strip() not in _ENCODERS or not parenthesis or not source.rstrip().endswith(")"):
+        return None
+    open_at = source.index("(")
+    close_at = source.rstrip().rindex(")")
+    argument = source[open_at + 1 : close_at]
+    # Where the argument starts in the file.
+    before = source[: open_at + 1]
+    line = written.span.start_line + before.count("\n")
+    column = (
+        written.span.start_col + len(before)
+        if "\n" not in before
+        else len(before) - before.rindex("\n")
+    )
+    from iblint.syntax.hcl_tree import parse_hcl
+
+    prefix = "x = "
+    root, problems = parse_hcl((prefix + argument).encode("utf-8", "surrogatepass"))
+    if root is None or problems:
+        return None
+    value = root.get("x")
+    if not isinstance(value, Mapping):
+        return None
+
+    def moved(span: Span) -> Span:
+        def point(row: int, col: int) -> tuple[int, int]:
+            if row == 1:
+                return line, column + col - 1 - len(prefix)
+            return line + row - 1, col
+
+        start = point(span.start_line, span.start_col)
+        end = point(span.end_line, span.end_col)
+        return Span(start[0], start[1], end[0], end[1])
+
+    document = _literal(value)
+    _move(document, moved)
+    assert isinstance(document, Mapping)
+    return Resource(
+        ResourceKind.COMPONENT_DOCUMENT,
+        resource.name,
+        document,
+        document.anchor,
+        resource.named_in_messages,
+        resource.metadata,
+    )
+
+
+def _literal(node: Node) -> Node:
+    """An HCL value as a document node: an expression (a reference, a template, a function
+    call) is unknown."""
+    if isinstance(node, Mapping):
+        return Mapping(
+            {key: _literal(value) for key, value in node.entries.items()}, node.span, node.key_span
+        )
+    if isinstance(node, Sequence):
+        return Sequence([_literal(item) for item in node.items], node.span, node.key_span)
+    if isinstance(node, Scalar):
+        return node
+    return Unknown("Terraform expression", node.span, node.key_span, may_be_null=True)

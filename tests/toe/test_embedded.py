@@ -1,0 +1,332 @@
+"""Component documents inside other documents: every finding points at the character of the
+outer file, whatever the form the text is written in; a text that cannot be placed exactly is
+not checked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from iblint.syntax.yaml_tree import parse_yaml
+from tests.toe.helpers import findings, places
+
+INNER = """\
+schemaVersion: 1.0
+phases:
+  - name: build
+    steps:
+      - name: Probe
+        action: ExecuteBashh
+        inputs:
+          commands:
+            - uname -r
+"""
+#: Where ``ExecuteBashh`` is in INNER.
+INNER_AT = (6, 17)
+
+
+def _indented(text: str, spaces: int) -> str:
+    return "".join(" " * spaces + line if line.strip() else line for line in text.splitlines(True))
+
+
+def cfn_yaml(data_line: str, body: str = "") -> str:
+    return (
+        "Resources:\n"
+        "  Probe:\n"
+        "    Type: AWS::ImageBuilder::Component\n"
+        "    Properties:\n"
+        "      Name: probe\n"
+        "      Version: 1.0.0\n"
+        "      Platform: Linux\n"
+        f"      Data: {data_line}\n" + body
+    )
+
+
+def column_of(text: str, line: int, token: str) -> str:
+    return f"{line}:{text.splitlines()[line - 1].index(token) + 1}"
+
+
+@pytest.mark.parametrize("header", ["|", "|-", "|+", "|2", "|2-", "| # the document"])
+def test_a_literal_block_maps_line_and_indentation(tmp_path: Path, header: str) -> None:
+    text = cfn_yaml(header, _indented(INNER, 8))
+    line, column = INNER_AT
+    assert places(findings(tmp_path, "t.yaml", text)) == [f"IB606@{8 + line}:{8 + column}"]
+
+
+def test_a_block_indented_deeper_than_its_key(tmp_path: Path) -> None:
+    text = cfn_yaml("|", _indented(INNER, 12))
+    line, column = INNER_AT
+    assert places(findings(tmp_path, "t.yaml", text)) == [f"IB606@{8 + line}:{12 + column}"]
+
+
+def test_a_json_string_maps_each_escape(tmp_path: Path) -> None:
+    inner = INNER.replace("uname -r", 'printf "caf\u00e9\\t\U0001f600 \\"q\\""')
+    inner = inner.replace("name: Probe", "name: 'Pr\u00f6be \U0001f600'")
+    data = json.dumps(inner)  # \n, \", \\ and \u escapes, a surrogate pair
+    text = (
+        '{"Resources": {"Probe": {"Type": "AWS::ImageBuilder::Component", "Properties": {\n'
+        f'  "Name": "probe", "Version": "1.0.0", "Platform": "Linux", "Data": {data}}}}}}}}}\n'
+    )
+    # The column of the typo: the string's opening quote, then the source length of every
+    # character before it.
+    before = inner[: inner.index("ExecuteBashh")]
+    column = text.splitlines()[1].index(data) + 1 + len(json.dumps(before)) - 1
+    assert places(findings(tmp_path, "t.json", text)) == [f"IB606@2:{column}"]
+    assert "\\u00e9" in data and "\\ud83d" in data
+
+
+def test_a_double_quoted_yaml_string_on_one_line(tmp_path: Path) -> None:
+    inner = INNER.replace("name: Probe", 'name: "P\\"robe caf\u00e9"')
+    data = '"' + inner.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    text = cfn_yaml(data)
+    assert places(findings(tmp_path, "t.yaml", text)) == [
+        "IB606@" + column_of(text, 8, "ExecuteBashh")
+    ]
+
+
+def test_a_single_quoted_flow_document(tmp_path: Path) -> None:
+    data = (
+        "'{schemaVersion: ''1.0'', phases: [{name: build, steps: "
+        "[{name: Probe, action: Nope, inputs: {commands: [uname]}}]}]}'"
+    )
+    text = cfn_yaml(data)
+    assert places(findings(tmp_path, "t.yaml", text)) == ["IB606@" + column_of(text, 8, "Nope")]
+
+
+@pytest.mark.parametrize(
+    "data_line",
+    [
+        ">",  # folded: lines are joined, so positions cannot be exact
+        "!Sub |",  # computed at deploy time
+    ],
+)
+def test_text_that_cannot_be_known_exactly_is_not_checked(tmp_path: Path, data_line: str) -> None:
+    assert findings(tmp_path, "t.yaml", cfn_yaml(data_line, _indented(INNER, 8))) == []
+
+
+def test_a_quoted_string_over_several_lines_is_not_checked(tmp_path: Path) -> None:
+    text = cfn_yaml('"schemaVersion: 1.0\n        phases: []"')
+    assert findings(tmp_path, "t.yaml", text) == []
+
+
+def test_join_and_aliases_are_not_checked(tmp_path: Path) -> None:
+    joined = cfn_yaml("!Join ['', ['schemaVersion: 1.0', 'phases: []']]")
+    assert findings(tmp_path, "t.yaml", joined) == []
+    aliased = (
+        "Metadata:\n  Doc: &doc |\n" + _indented(INNER, 4) + cfn_yaml("*doc").replace("---", "")
+    )
+    found = findings(tmp_path, "alias.yaml", aliased)
+    assert [f for f in found if f.rule_id.startswith("IB6")] == []
+
+
+def test_each_literal_branch_of_an_if_is_checked(tmp_path: Path) -> None:
+    good = INNER.replace("ExecuteBashh", "ExecuteBash")
+    text = (
+        "Conditions:\n  Prod: !Equals [!Ref AWS::AccountId, '123456789012']\n"
+        + cfn_yaml("")
+        + "        Fn::If:\n          - Prod\n          - |\n"
+        + _indented(good, 12)
+        + "          - |\n"
+        + _indented(INNER, 12)
+    )
+    found = places(findings(tmp_path, "t.yaml", text))
+    line = text.splitlines().index(" " * 20 + "action: ExecuteBashh") + 1
+    assert found == [f"IB606@{line}:29"]
+
+
+def test_a_yaml_error_inside_the_document_is_ib001_in_the_outer_file(tmp_path: Path) -> None:
+    broken = "schemaVersion: 1.0\nphases:\n  - name: build\n   steps: []\n"
+    text = cfn_yaml("|", _indented(broken, 8))
+    (inner_problem,) = parse_yaml(broken)[1]
+    found = findings(tmp_path, "t.yaml", text)
+    assert places(found) == [
+        f"IB001@{8 + inner_problem.span.start_line}:{8 + inner_problem.span.start_col}"
+    ]
+    assert found[0].message.startswith("in the embedded component document: invalid YAML")
+
+
+def test_a_yaml_error_inside_a_json_string(tmp_path: Path) -> None:
+    broken = "schemaVersion: 1.0\nphases: [\n"
+    text = json.dumps(
+        {
+            "name": "probe",
+            "semanticVersion": "1.0.0",
+            "platform": "Linux",
+            "clientToken": "t",
+            "data": broken,
+        }
+    )
+    (inner_problem,) = parse_yaml(broken)[1]
+    found = findings(tmp_path, "request.json", text)
+    offset = sum(len(line) + 1 for line in broken.split("\n")[: inner_problem.span.start_line - 1])
+    offset += inner_problem.span.start_col - 1
+    column = text.index(json.dumps(broken)) + 1 + len(json.dumps(broken[:offset])) - 1
+    assert places(found) == [f"IB001@1:{column}"]
+
+
+def test_a_duplicate_key_inside_is_ib002_with_both_places_in_the_outer_file(
+    tmp_path: Path,
+) -> None:
+    doubled = INNER.replace(
+        "        action: ExecuteBashh\n",
+        "        action: ExecuteBash\n        action: ExecuteBash\n",
+    )
+    found = findings(tmp_path, "t.yaml", cfn_yaml("|", _indented(doubled, 8)))
+    assert places(found) == ["IB002@15:17"]
+    assert "(first at 14:17)" in found[0].message
+
+
+def test_a_suppression_comment_inside_the_block_applies(tmp_path: Path) -> None:
+    suppressed = INNER.replace(
+        "action: ExecuteBashh", "action: ExecuteBashh  # iblint: ignore IB606 a custom build"
+    )
+    assert findings(tmp_path, "t.yaml", cfn_yaml("|", _indented(suppressed, 8))) == []
+
+
+# Terraform ---------------------------------------------------------------------------------
+
+TF_HEAD = (
+    'resource "aws_imagebuilder_component" "probe" {\n'
+    '  name     = "probe"\n'
+    '  platform = "Linux"\n'
+    '  version  = "1.0.0"\n'
+)
+
+
+@pytest.mark.parametrize(("marker", "indent"), [("<<EOT", 0), ("<<-EOT", 4)])
+def test_terraform_heredocs(tmp_path: Path, marker: str, indent: int) -> None:
+    text = TF_HEAD + f"  data = {marker}\n" + _indented(INNER, indent) + "EOT\n}\n"
+    line, column = INNER_AT
+    assert places(findings(tmp_path, "main.tf", text)) == [f"IB606@{5 + line}:{indent + column}"]
+
+
+def test_a_terraform_template_is_not_checked(tmp_path: Path) -> None:
+    templated = INNER.replace("uname -r", "echo ${var.greeting}")
+    text = TF_HEAD + "  data = <<-EOT\n" + _indented(templated, 4) + "  EOT\n}\n"
+    assert findings(tmp_path, "main.tf", text) == []
+
+
+def test_a_terraform_quoted_string_with_escapes(tmp_path: Path) -> None:
+    inner = INNER.replace("name: Probe", "name: Costs $${HOME}")
+    quoted = '"' + inner.replace("\n", "\\n") + '"'
+    text = TF_HEAD + f"  data     = {quoted}\n}}\n"
+    assert places(findings(tmp_path, "main.tf", text)) == [
+        "IB606@" + column_of(text, 5, "ExecuteBashh")
+    ]
+
+
+def test_a_terraform_variable_is_not_checked_where_it_is_used(tmp_path: Path) -> None:
+    (tmp_path / "variables.tf").write_text(
+        'variable "doc" {\n  default = "schemaVersion: 9\\nphases: []\\n"\n}\n', encoding="utf-8"
+    )
+    text = TF_HEAD + "  data     = var.doc\n}\n"
+    assert findings(tmp_path, "main.tf", text) == []
+
+
+@pytest.mark.parametrize("encoder", ["yamlencode", "jsonencode"])
+def test_terraform_encoders_of_a_literal_object(tmp_path: Path, encoder: str) -> None:
+    text = TF_HEAD + (
+        f"  data = {encoder}({{\n"
+        "    schemaVersion = 1.0\n"
+        "    phases = [{\n"
+        '      name  = "build"\n'
+        "      steps = [\n"
+        '        { name = "A", action = "ExecuteBashh", inputs = { commands = ["uname"] } },\n'
+        '        { name = "B", action = var.action, onFailure = local.mode },\n'
+        '        { name = "C", action = "ExecuteBash", inputs = { commands = ["${var.x}"] } },\n'
+        "      ]\n"
+        "    }]\n"
+        "  })\n"
+        "}\n"
+    )
+    assert places(findings(tmp_path, "main.tf", text)) == [
+        "IB606@" + column_of(text, 10, '"ExecuteBashh"')
+    ]
+
+
+def test_a_yamlencode_on_its_first_line(tmp_path: Path) -> None:
+    text = TF_HEAD + (
+        '  data = yamlencode({ schemaVersion = "2.0", phases = [{ name = "build", steps = [{ '
+        'name = "A", action = "UpdateOS" }] }] })\n}\n'
+    )
+    assert places(findings(tmp_path, "main.tf", text)) == ["IB601@" + column_of(text, 5, '"2.0"')]
+
+
+def test_terraform_json_syntax(tmp_path: Path) -> None:
+    body = {
+        "resource": {
+            "aws_imagebuilder_component": {
+                "probe": {"name": "probe", "platform": "Linux", "version": "1.0.0", "data": INNER}
+            }
+        }
+    }
+    text = json.dumps(body, indent=2)
+    line = next(number for number, row in enumerate(text.splitlines(), 1) if '"data"' in row)
+    row = text.splitlines()[line - 1]
+    column = row.index(json.dumps(INNER)) + len(json.dumps(INNER[: INNER.index("ExecuteBashh")]))
+    assert places(findings(tmp_path, "main.tf.json", text)) == [f"IB606@{line}:{column}"]
+
+
+def test_a_file_reference_leaves_the_document_to_its_own_check(tmp_path: Path) -> None:
+    (tmp_path / "component.yaml").write_text(INNER, encoding="utf-8")
+    text = TF_HEAD + '  data = file("${path.module}/component.yaml")\n}\n'
+    assert findings(tmp_path, "main.tf", text) == []
+    found = findings(tmp_path, "component.yaml", INNER)
+    assert [(f.path, *places([f])) for f in found] == [("component.yaml", "IB606@6:17")]
+
+
+# API documents -----------------------------------------------------------------------------
+
+
+def test_a_create_component_request_in_yaml(tmp_path: Path) -> None:
+    text = (
+        "name: probe\nsemanticVersion: 1.0.0\nplatform: Linux\nclientToken: t\ndata: |\n"
+        + _indented(INNER, 2)
+    )
+    line, column = INNER_AT
+    assert places(findings(tmp_path, "request.yaml", text)) == [f"IB606@{5 + line}:{2 + column}"]
+
+
+def test_the_documents_of_a_catalog_file_are_not_checked(tmp_path: Path) -> None:
+    from iblint import check_paths
+    from iblint.config import Config
+
+    response = {
+        "component": {
+            "arn": "arn:aws:imagebuilder:us-east-1:123456789012:component/probe/1.0.0/1",
+            "name": "probe",
+            "version": "1.0.0",
+            "platform": "Linux",
+            "type": "BUILD",
+            "data": INNER,
+        }
+    }
+    catalog = tmp_path / "catalog" / "probe.json"
+    catalog.parent.mkdir()
+    catalog.write_text(json.dumps(response), encoding="utf-8")
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text("Resources: {}\n", encoding="utf-8")
+    config = Config.build(select=["IB0", "IB6"], catalogs=[catalog])
+    assert check_paths([str(recipe)], config, root=tmp_path).findings == []
+
+
+# Size --------------------------------------------------------------------------------------
+
+
+def test_the_size_rule_counts_characters_of_each_literal_branch(tmp_path: Path) -> None:
+    good = INNER.replace("ExecuteBashh", "ExecuteBash")
+    long_doc = good + "#" + "x" * 300 + "\n"
+    text = (
+        "Conditions:\n  Prod: !Equals [!Ref AWS::AccountId, '123456789012']\n"
+        + cfn_yaml("")
+        + "        Fn::If:\n          - Prod\n          - |\n"
+        + _indented(good, 12)
+        + "          - |\n"
+        + _indented(long_doc, 12)
+    )
+    found = findings(tmp_path, "t.yaml", text, options={"IB615": {"max_characters": 250}})
+    line = 14 + good.count("\n")  # the second branch's `|`
+    assert places(found) == [f"IB615@{line}:13"]
+    assert "300" not in found[0].message and f"{len(long_doc):,}" in found[0].message

@@ -85,7 +85,10 @@ def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Re
     sizes = config.rule_options("IB003")  # validated, defaults in the spec
     max_bytes: int = sizes["max_bytes"]
     limits = SizeLimits(
-        max_bytes, min(max_bytes, sizes["max_yaml_bytes"]), min(max_bytes, sizes["max_hcl_bytes"])
+        max_bytes,
+        min(max_bytes, sizes["max_yaml_bytes"]),
+        min(max_bytes, sizes["max_hcl_bytes"]),
+        max(max_bytes, sizes["max_plan_bytes"]),  # a plan may be larger than other files
     )
     cache = RunCache()
     catalog = _catalog_from_files(config)

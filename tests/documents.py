@@ -66,7 +66,7 @@ API_RECIPE_BAD = """\
     {
       "deviceName": "/dev/xvda",
       "ebs": {
-        "volumeType": "gp3",
+        "volumeType": "gp3", "iops": 6000,
         "throughput": 1500
       }
     }

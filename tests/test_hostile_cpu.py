@@ -42,6 +42,9 @@ def test_nested_fn_if_on_throughput_and_volume_type_in_json() -> None:
             "Recipe": {
                 "Type": "AWS::ImageBuilder::ImageRecipe",
                 "Properties": {
+                    "Name": "nested",
+                    "Version": "1.0.0",
+                    "ParentImage": "ami-0123456789abcdef0",
                     "BlockDeviceMappings": [
                         {
                             "Ebs": {
@@ -56,7 +59,7 @@ def test_nested_fn_if_on_throughput_and_volume_type_in_json() -> None:
     }
     with hang_guard():
         findings = check_text(json.dumps(template, indent=1), "nested.json")
-    assert {f.rule_id for f in findings} == {"IB201", "IB202"}
+    assert {f.rule_id for f in findings} == {"IB201", "IB202", "IB205"}  # io1 needs iops
 
 
 def test_nested_fn_if_through_yaml_aliases() -> None:
@@ -84,7 +87,8 @@ def test_nested_fn_if_through_yaml_aliases() -> None:
 def test_a_long_run_of_spaces_after_a_suppression_comment() -> None:
     text = (
         "Resources:\n  Infra:\n    Type: AWS::ImageBuilder::InfrastructureConfiguration\n"
-        "    Properties:\n      InstanceMetadataOptions:\n"
+        "    Properties:\n      Name: build\n      InstanceProfileName: p\n"
+        "      InstanceMetadataOptions:\n"
         "        HttpTokens: optional  # iblint: ignore" + " " * 80_000 + "x\n"
     )
     with hang_guard():

@@ -6,7 +6,18 @@ from collections.abc import Iterator
 
 from iblint.catalog import CatalogEntry, ComponentCatalog
 from iblint.checks.values import mapping_items, member_alternatives, text_of
-from iblint.model import Problem, Resource, ResourceKind
+from iblint.model import (
+    Choice,
+    Mapping,
+    Node,
+    Problem,
+    Reference,
+    Resource,
+    ResourceKind,
+    Sequence,
+    Span,
+    alternatives,
+)
 from iblint.registry import CheckContext, rule
 from iblint.text_safety import clipped, escaped, shown
 from iblint.versions import ImageBuilderArn, Version, parse_arn
@@ -107,3 +118,98 @@ def _bounded(text: str, limit: int) -> str:
     """A name or version label from a file, as a message shows it: at most ``limit``
     characters (then the total length), control characters escaped."""
     return escaped(clipped(text, limit))
+
+
+@rule("IB402", ResourceKind.IMAGE_RECIPE, ResourceKind.CONTAINER_RECIPE, needs_catalog=True)
+def disabled_component(resource: Resource, context: CheckContext) -> Iterator[Problem]:
+    """References whose matching builds are all DISABLED (IB401 takes those with a DEPRECATED
+    one among them)."""
+    catalog = context.catalog
+    if catalog is None or not len(catalog):
+        return
+    for configuration in mapping_items(resource.body.get("components")):
+        for arn_node, arn_span in member_alternatives(configuration, "componentArn"):
+            reference = text_of(arn_node)
+            if reference is None:
+                continue
+            try:
+                arn = parse_arn(reference, ("component",))
+            except ValueError:  # a malformed ARN is IB303's business
+                continue
+            builds = catalog.resolve(arn)
+            if not builds or not all(build.status == "DISABLED" for build in builds):
+                continue
+            yield Problem(arn_span, _disabled_message(arn, builds), _disabled_fix(catalog, arn))
+
+
+def _disabled_message(arn: ImageBuilderArn, builds: list[CatalogEntry]) -> str:
+    name = _bounded(arn.name, _MAX_NAME)
+    reason = _reasons(builds)
+    if len(builds) == 1 and builds[0].is_build and arn.build is not None:
+        return (
+            f"component {name} {_bounded(builds[0].label, _MAX_LABEL)} is DISABLED in the "
+            f"catalog: new recipes cannot use it{reason}"
+        )
+    listed = ", ".join(_bounded(build.label, _MAX_LABEL) for build in builds[:_MAX_LISTED_BUILDS])
+    if len(builds) > _MAX_LISTED_BUILDS:
+        listed += f" and {len(builds) - _MAX_LISTED_BUILDS} more"
+    return (
+        f"component {name} {_bounded(_label(arn), _MAX_LABEL)} matches only disabled builds in "
+        f"the catalog ({listed}): new recipes cannot use them{reason}"
+    )
+
+
+def _disabled_fix(catalog: ComponentCatalog, arn: ImageBuilderArn) -> str:
+    every_version = arn._replace(version=Version((None, None, None)), build=None)
+    active = [entry for entry in catalog.resolve(every_version) if entry.status == "ACTIVE"]
+    if active:
+        return (
+            f"reference an active version, such as {_bounded(active[-1].label, _MAX_LABEL)} "
+            "(the newest active one in the catalog)"
+        )
+    return "reference a version of the component that is active, or replace the component"
+
+
+@rule("IB403", ResourceKind.IMAGE_RECIPE, ResourceKind.CONTAINER_RECIPE)
+def duplicate_component(resource: Resource, context: CheckContext) -> Iterator[Problem]:
+    """The same component (whatever the versions) twice in one list of components."""
+    for components in alternatives(resource.body.get("components")):
+        if not isinstance(components, Sequence):
+            continue
+        first: dict[tuple[str, ...], Span] = {}
+        for item in components.items:
+            key, label, span = _component_key(item)
+            if key is None:
+                continue
+            earlier = first.get(key)
+            if earlier is None:
+                first[key] = span
+                continue
+            yield Problem(
+                span,
+                f"component {label} is already in this recipe (line {earlier.start_line}): "
+                "a recipe takes each component only once",
+                "remove this entry, or the earlier one; to run a component's steps twice, "
+                "give them their own component",
+            )
+
+
+def _component_key(item: Node) -> tuple[tuple[str, ...] | None, str, Span]:
+    """What identifies the component an item of ``components`` names (its ARN without the
+    version, or the resource its ARN is read from), a label and where the item's ARN is;
+    ``None`` when the item may name more than one thing."""
+    if not isinstance(item, Mapping):
+        return None, "", item.span
+    node = item.get("componentArn")
+    if node is None or isinstance(node, Choice):
+        return None, "", item.span
+    if isinstance(node, Reference):
+        return ("reference", node.target), shown(node.target, _MAX_NAME), node.span
+    text = text_of(node)
+    if text is None:
+        return None, "", node.span
+    try:
+        arn = parse_arn(text, ("component",))
+    except ValueError:
+        return None, "", node.span
+    return arn.owner_key, _bounded(arn.name, _MAX_NAME), node.span

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from enum import StrEnum
 from typing import NamedTuple
 
-from iblint.checks.values import member_alternatives, text_of
-from iblint.model import Problem, Resource, ResourceKind
+from iblint.checks.values import mapping_items, member_alternatives, text_of
+from iblint.model import Mapping, Node, Problem, Resource, ResourceKind, Unknown
 from iblint.registry import CheckContext, rule
 from iblint.text_safety import shown
-from iblint.versions import Fault, VersionError, parse_arn
+from iblint.versions import Fault, VersionError, parse_arn, parse_version
 
 # Every pattern is used with ``fullmatch``: ``$`` would also match before a final line break
 # (a YAML ``|`` block scalar or a Terraform heredoc keeps one), and ``re.ASCII`` keeps ``\w``
@@ -222,3 +222,157 @@ def malformed_parent_image(resource: Resource, context: CheckContext) -> Iterato
         problem = parent_image_problem(value, container)
         if problem is not None:
             yield Problem(span, problem.message, problem.fix)
+
+
+_RECIPE_VERSION_FIX = (
+    "use MAJOR.MINOR.PATCH with numbers (1.2.3), or wildcards in trailing positions only for "
+    "automatic versioning (1.2.x, 1.x.x, x.x.x)"
+)
+_COMPONENT_VERSION_FIX = "use MAJOR.MINOR.PATCH with numbers, such as 1.2.3"
+
+
+@rule("IB302", ResourceKind.IMAGE_RECIPE, ResourceKind.CONTAINER_RECIPE, ResourceKind.COMPONENT)
+def malformed_semantic_version(resource: Resource, context: CheckContext) -> Iterator[Problem]:
+    """A recipe's version may hold trailing wildcards (automatic versioning); a component's
+    is three numbers."""
+    component = resource.kind is ResourceKind.COMPONENT
+    fix = _COMPONENT_VERSION_FIX if component else _RECIPE_VERSION_FIX
+    for node, span in member_alternatives(resource.body, "semanticVersion"):
+        value = text_of(node)
+        if value is None:
+            continue  # absent, computed or not a string: other rules' business
+        try:
+            version = parse_version(value)
+        except VersionError as error:
+            yield Problem(span, f"semanticVersion is malformed: {error}", fix)
+            continue
+        if component and not version.is_exact:
+            exact = ".".join("0" if node is None else str(node) for node in version.nodes)
+            yield Problem(
+                span,
+                f"semanticVersion {shown(value, _SHOWN_WHOLE)} uses the wildcard x, but a "
+                "component is created at one exact version; only recipes take wildcards "
+                "(automatic versioning)",
+                f"set semanticVersion to a full version, such as {exact}",
+            )
+
+
+_COMPONENT_ARN_FIX = (
+    "use arn:aws:imagebuilder:REGION:ACCOUNT:component/NAME/VERSION, with VERSION x.x.x (the "
+    "latest), 1.x.x, 1.2.x, 1.2.3 or 1.2.3/BUILD and NAME in lower case"
+)
+
+
+@rule("IB303", ResourceKind.IMAGE_RECIPE, ResourceKind.CONTAINER_RECIPE)
+def malformed_component_arn(resource: Resource, context: CheckContext) -> Iterator[Problem]:
+    for configuration in mapping_items(resource.body.get("components")):
+        for node, span in member_alternatives(configuration, "componentArn"):
+            value = text_of(node)
+            if value is None:
+                continue
+            try:
+                arn = parse_arn(value, ("component",))
+            except VersionError as error:
+                fix = _COMPONENT_ARN_FIX
+                if error.fault is Fault.TRAILING_SLASH:
+                    fix = f"remove the '/' at the end: {shown(value.rstrip('/'), _SHOWN_WHOLE)}"
+                yield Problem(span, f"componentArn is malformed: {error}", fix)
+                continue
+            if arn.version is None:
+                yield Problem(
+                    span,
+                    f"componentArn {shown(value, _SHOWN_WHOLE)} has no version; a recipe names "
+                    "a component version (x.x.x for the latest) or a build",
+                    f"append a version, such as {shown(value + '/x.x.x', _SHOWN_WHOLE)}",
+                )
+
+
+def _exists(body: Mapping) -> bool:
+    """Whether the recipe is one the service already holds (a GetContainerRecipe response, or
+    a plan's state with its ARN): the service took it as it is."""
+    return text_of(body.get("arn")) is not None
+
+
+def _certainly_set(node: Node | None) -> bool:
+    return node is not None and not (isinstance(node, Unknown) and node.may_be_null)
+
+
+@rule("IB304", ResourceKind.CONTAINER_RECIPE)
+def dockerfile_template_not_exactly_one(
+    resource: Resource, context: CheckContext
+) -> Iterator[Problem]:
+    body = resource.body
+    if _exists(body):
+        return
+    data = list(member_alternatives(body, "dockerfileTemplateData"))
+    uri = list(member_alternatives(body, "dockerfileTemplateUri"))
+    if all(node is None for node, _ in data) and all(node is None for node, _ in uri):
+        yield Problem(
+            data[0][1] if data else body.anchor,
+            "the container recipe sets neither dockerfileTemplateData nor "
+            "dockerfileTemplateUri: Image Builder needs exactly one Dockerfile template",
+            "set dockerfileTemplateData to the Dockerfile template (for example 'FROM {{{ "
+            "imagebuilder:parentImage }}}' and the components line), or dockerfileTemplateUri "
+            "to its s3:// URI",
+        )
+        return
+    if all(_certainly_set(node) for node, _ in data) and all(
+        _certainly_set(node) for node, _ in uri
+    ):
+        for _, span in uri:
+            yield Problem(
+                span,
+                "dockerfileTemplateUri is set, and so is dockerfileTemplateData: Image Builder "
+                "takes exactly one Dockerfile template",
+                "remove one of them: dockerfileTemplateData (inline) or dockerfileTemplateUri "
+                "(an s3:// URI)",
+            )
+
+
+#: What the service says (its error messages, quoted in CloudSnorkel/cdk-github-runners#550 and
+#: hashicorp/terraform-provider-aws#24712).
+_ECR_PUBLIC_ERROR = (
+    "You must specify a platform override when using ECR Public Repositories as your parent image"
+)
+_WINDOWS_ECR_ERROR = (
+    "You must specify an image OsVersion override when using ECR Repositories as your parent "
+    "image for Windows Platform"
+)
+
+
+@rule("IB305", ResourceKind.CONTAINER_RECIPE)
+def container_parent_without_platform(
+    resource: Resource, context: CheckContext
+) -> Iterator[Problem]:
+    body = resource.body
+    if _exists(body):
+        return
+    platforms = [node for node, _ in member_alternatives(body, "platformOverride")]
+    for node, span in member_alternatives(body, "parentImage"):
+        value = text_of(node)
+        if value is None or len(value) > MAX_PARENT_IMAGE_LENGTH:
+            continue
+        match = _CONTAINER_REFERENCE.fullmatch(value)
+        domain = (match.group("domain") or "") if match is not None else ""
+        if domain == "public.ecr.aws":
+            if all(platform is None for platform in platforms):
+                yield Problem(
+                    span,
+                    f"parentImage {shown(value, _SHOWN_WHOLE)} is in ECR Public, but "
+                    f"platformOverride is not set: Image Builder rejects the recipe "
+                    f"('{_ECR_PUBLIC_ERROR}')",
+                    "set platformOverride to the parent image's platform, 'Linux' or 'Windows'",
+                )
+        elif _ECR_DOMAIN.fullmatch(domain) and platforms:
+            if not all(text_of(platform) == "Windows" for platform in platforms):
+                continue
+            versions = [node for node, _ in member_alternatives(body, "imageOsVersionOverride")]
+            if all(version is None for version in versions):
+                yield Problem(
+                    span,
+                    f"parentImage {shown(value, _SHOWN_WHOLE)} is in a private ECR repository "
+                    "and platformOverride is 'Windows', but imageOsVersionOverride is not set: "
+                    f"Image Builder rejects the recipe ('{_WINDOWS_ECR_ERROR}')",
+                    "set imageOsVersionOverride to the parent image's operating system version, "
+                    "such as 'Microsoft Windows Server 2022'",
+                )

@@ -24,7 +24,8 @@ from collections.abc import Callable, Iterable, Iterator
 
 from iblint import problems as input_problems
 from iblint.dialects import LoadContext
-from iblint.dialects.terraform_module import VariableValue, is_override_file, module_of
+from iblint.dialects.embedded import terraform_documents
+from iblint.dialects.terraform_module import Module, VariableValue, is_override_file, module_of
 from iblint.dialects.terraform_names import (
     ADDITIONAL_INSTANCE_CONFIGURATION,
     LIST_BLOCKS,
@@ -35,11 +36,27 @@ from iblint.dialects.terraform_names import (
     member_name,
     place_member,
 )
-from iblint.model import InputProblem, Mapping, Node, Resource, Scalar, Sequence, Span, Unknown
+from iblint.model import (
+    InputProblem,
+    Mapping,
+    Node,
+    Reference,
+    Resource,
+    ResourceKind,
+    Scalar,
+    Sequence,
+    Span,
+    Unknown,
+)
 from iblint.syntax.hcl_tree import Block, Expression
 from iblint.text_safety import shown
 
 _VARIABLE = re.compile(r"var\s*\.\s*([A-Za-z_][A-Za-z0-9_-]*)")
+#: ``TYPE.NAME.arn`` (or ``.id``, the same ARN for these resources), ``TYPE.NAME[KEY].arn``.
+_RESOURCE_ARN = re.compile(
+    r"(aws_imagebuilder_[a-z_]+)\s*\.\s*([A-Za-z_][A-Za-z0-9_-]*)\s*(?:\[[^\[\]]*\]\s*)?"
+    r"\.\s*(?:arn|id)"
+)
 _TRAVERSAL = re.compile(r"[A-Za-z_][\w-]*(?:\s*\.\s*[\w-]+|\[[^\[\]]*\])*")
 _SHOWN_EXPRESSION = 60
 
@@ -73,7 +90,47 @@ def resources(document: Node, context: LoadContext) -> list[Resource]:
         if translator.never_created(body):
             continue
         translated = translator.body(body, None, "")
-        found.append(Resource(kind, address, translated, translated.anchor))
+        found.append(Resource(kind, address, translated, translated.anchor, dialect="terraform"))
+        if kind is ResourceKind.COMPONENT:  # its inline AWSTOE document
+            data = body.get("data")
+            found.extend(terraform_documents(data, found[-1], context, not translator.json))
+    if module is not None and path is not None:
+        context.related.extend(_pipelines_elsewhere(module, path.name, found))
+    return found
+
+
+def _pipelines_elsewhere(module: Module, file_name: str, found: list[Resource]) -> list[Resource]:
+    """The image pipelines and images in the module's other files that refer to an
+    infrastructure configuration of this file (rules relate them: IB102)."""
+    files: set[str] = set()
+    for resource in found:
+        if resource.kind is ResourceKind.INFRASTRUCTURE_CONFIGURATION:
+            files |= module.files_referring_to(resource.name)
+    files.discard(file_name)
+    return [pipeline for name in sorted(files) for pipeline in module.pipelines_in(name)]
+
+
+def module_pipelines(module: Module, file_name: str) -> list[Resource]:
+    """The image pipelines and images declared in one file of a module, translated as a
+    checked file's are (their values from the module's variables)."""
+    if is_override_file(file_name):
+        return []
+    root = module.configuration(file_name, b"aws_imagebuilder_image", frozenset({"resource"}))
+    if root is None:
+        return []
+    translator = ConfigTranslator(lambda: module.variables, {}, [])
+    found: list[Resource] = []
+    for (type_name, name), body in declarations(root, "resource", 2):
+        address = f"{type_name}.{name}"
+        if RESOURCE_KINDS.get(type_name) is not ResourceKind.IMAGE_PIPELINE:
+            continue
+        if address in module.overridden:
+            continue
+        translator.json = not isinstance(body, Block)
+        if translator.never_created(body):
+            continue
+        translated = translator.body(body, None, "")
+        found.append(Resource(ResourceKind.IMAGE_PIPELINE, address, translated, translated.anchor))
     return found
 
 
@@ -143,6 +200,7 @@ class Translator:
         additional: dict[str, Node] = {}
         dynamic: dict[str, Node] = {}
         unset: set[str] = set()
+        written: dict[str, str] = {}
         markers = marker.entries if isinstance(marker, Mapping) else {}
         for name in self.names(body, markers):
             if name in META:
@@ -157,10 +215,17 @@ class Translator:
                     unset.add(member_name(name, top_level))  # given as null or no block
                 continue
             place_member(name, translated, top_level, entries, additional)
+            written[member_name(name, top_level)] = name
         for api, unknown in dynamic.items():
             entries.setdefault(api, unknown)  # static blocks beside a dynamic one stay
         finish_members(entries, additional)
-        return self.mapping(entries, body, frozenset(unset))
+        # The names as written, by API member (the API shape rules speak the user's names).
+        nested = entries.get("additionalInstanceConfiguration")
+        if additional and isinstance(nested, Mapping):
+            nested.source_names = {api: written.pop(api) for api in additional if api in written}
+        mapping = self.mapping(entries, body, frozenset(unset))
+        mapping.source_names = written
+        return mapping
 
     def member(self, name: str, value: Node | None, marker: Node | None, block: str) -> Node | None:
         if isinstance(marker, Scalar) and marker.value is True:
@@ -338,6 +403,11 @@ class ConfigTranslator(Translator):
                         # Findings about an unset argument point at its name.
                         self.origins[node.key_span] = origin
                     return _relocated(known.node, node.span, node.key_span)
+        if not template:
+            reference = _RESOURCE_ARN.fullmatch(text.strip())
+            if reference is not None and reference.group(1) in RESOURCE_KINDS:
+                target = f"{reference.group(1)}.{reference.group(2)}"
+                return Reference(text.strip()[:_SHOWN_EXPRESSION], target, node.span, node.key_span)
         if template:
             what = "template"
         elif _TRAVERSAL.fullmatch(text.strip()):

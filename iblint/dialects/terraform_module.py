@@ -17,6 +17,7 @@ it when it is a file iblint checks).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -26,8 +27,15 @@ from iblint.syntax.limits import MAX_FILE_BYTES
 
 if TYPE_CHECKING:
     from iblint.dialects import RunCache
+    from iblint.model import Resource
 
 _CACHE_OWNER = "terraform"
+_INFRASTRUCTURE_TYPE = b"aws_imagebuilder_infrastructure_configuration"
+#: A reference to an infrastructure configuration's attribute (a declaration has a quote after
+#: the type, never a dot).
+_INFRASTRUCTURE_REFERENCE = re.compile(
+    rb"aws_imagebuilder_infrastructure_configuration\s*\.\s*([A-Za-z_][A-Za-z0-9_-]*)"
+)
 _JSON_BOM = "\ufeff"
 
 
@@ -59,6 +67,8 @@ class Module:
         self._names: list[str] | None = None
         self._variables: dict[str, VariableValue] | None = None
         self._overridden: frozenset[str] | None = None
+        self._pipelines: dict[str, list[Resource]] = {}
+        self._mentions: dict[str, set[str]] | None = None
 
     @property
     def names(self) -> list[str]:
@@ -87,6 +97,43 @@ class Module:
                     addresses.update(".".join(labels) for labels, _ in _blocks(root, "resource"))
             self._overridden = frozenset(addresses)
         return self._overridden
+
+    def files_referring_to(self, address: str) -> set[str]:
+        """The configuration files of the module whose text refers to the infrastructure
+        configuration ``address`` (``aws_imagebuilder_infrastructure_configuration.NAME``);
+        every file is scanned once, without being parsed."""
+        if self._mentions is None:
+            mentions: dict[str, set[str]] = {}
+            for name in self.names:
+                if not name.endswith((".tf", ".tf.json")) or is_override_file(name):
+                    continue
+                data = _read(os.path.join(self.directory, name))
+                if data is None or _INFRASTRUCTURE_TYPE not in data:
+                    continue
+                for match in _INFRASTRUCTURE_REFERENCE.finditer(data):
+                    referred = (
+                        f"aws_imagebuilder_infrastructure_configuration.{match.group(1).decode()}"
+                    )
+                    mentions.setdefault(referred, set()).add(name)
+            self._mentions = mentions
+        return self._mentions.get(address, set())
+
+    def pipelines_in(self, name: str) -> list[Resource]:
+        """The image pipelines and images declared in the module's file ``name``, read once
+        (:func:`iblint.dialects.terraform.module_pipelines`)."""
+        found = self._pipelines.get(name)
+        if found is None:
+            from iblint.dialects.terraform import module_pipelines
+
+            found = self._pipelines[name] = module_pipelines(self, name)
+        return found
+
+    def configuration(
+        self, name: str, needle: bytes, block_types: frozenset[str]
+    ) -> Mapping | None:
+        """The parsed configuration file ``name`` of the module, if it holds ``needle``, reads
+        and parses without a problem; ``block_types``: the top-level blocks it needs."""
+        return self._configuration(name, needle, block_types)
 
     def _read_variables(self) -> dict[str, VariableValue]:
         defaults: dict[str, VariableValue] = {}

@@ -13,6 +13,8 @@ RESOURCE_KINDS = {
     "aws_imagebuilder_container_recipe": ResourceKind.CONTAINER_RECIPE,
     "aws_imagebuilder_infrastructure_configuration": ResourceKind.INFRASTRUCTURE_CONFIGURATION,
     "aws_imagebuilder_component": ResourceKind.COMPONENT,
+    "aws_imagebuilder_image_pipeline": ResourceKind.IMAGE_PIPELINE,
+    "aws_imagebuilder_image": ResourceKind.IMAGE_PIPELINE,
 }
 
 #: Blocks that may repeat, and the API list member they fill.

@@ -101,12 +101,11 @@ def test_parent_image_alone_is_not_enough_for_a_recipe() -> None:
     [
         ('{"instanceProfileName": "ci-runner", "instanceType": "m6i.large"}', "runner.json"),
         ("name: app\nversion: 1.2.0\nparentImage: node:20-alpine\n", "app.yaml"),
-        ('{"name": "r", "parentImage": "ami-1", "components": []}', "r.json"),
-        ('{"parentImage": "nginx", "containerType": "DOCKER", "name": "c"}', "c.json"),
     ],
-    ids=["infra-without-name", "recipe-with-version", "recipe-without-version", "container"],
+    ids=["infra-without-name", "recipe-with-version"],
 )
 def test_requests_need_the_members_the_api_requires(text: str, name: str) -> None:
+    """Unless two members only one request takes tell its kind (tests/test_shapes.py)."""
     assert classify(text, name) == []
 
 

@@ -121,7 +121,7 @@ def test_cli_exit_code_on_terraform(tmp_path: Path) -> None:
 
 RECIPE_GP2 = """\
 resource "aws_imagebuilder_image_recipe" "a" {
-  name         = "a"
+  name         = "app"
   version      = "1.0.0"
   parent_image = "ami-0123456789abcdef0"
 
@@ -138,6 +138,10 @@ resource "aws_imagebuilder_image_recipe" "a" {
     content {
       device_name = block_device_mapping.value
     }
+  }
+
+  component {
+    component_arn = "arn:aws:imagebuilder:us-east-1:aws:component/update-linux/x.x.x"
   }
 }
 """
@@ -239,9 +243,10 @@ def test_no_op_plan_zero_values_are_unset_as_the_provider_reads_them(tmp_path: P
     # expandEBSInstanceBlockDeviceSpecification): no throughput finding on either volume.
     (tmp_path / "plan.json").write_text(NOOP_PLAN)
     found = _findings(tmp_path)
-    assert [(rule_id, line) for _, rule_id, line, _, _ in found] == [("IB101", 74)]
+    # The second volume's encrypted "false" is a setting (IB207); "" is not.
+    assert [(rule_id, line) for _, rule_id, line, _, _ in found] == [("IB207", 43), ("IB101", 74)]
     # http_tokens "" is not sent either: the setting is missing, not invalid.
-    assert "httpTokens is not set" in found[0][4]
+    assert "httpTokens is not set" in found[1][4]
 
 
 def test_a_literal_zero_throughput_in_a_configuration_stays_a_value(tmp_path: Path) -> None:

@@ -33,6 +33,20 @@ HEADS: dict[str, dict[str, Any]] = {'IB001': {'fixable': False,
                                                         'max_bytes applies).',
                                          'min': 1,
                                          'type': 'integer'},
+                       'max_plan_bytes': {'default': 67108864,
+                                          'description': 'The size in bytes above which a '
+                                                         'Terraform plan (`terraform show -json`, '
+                                                         'recognised by `format_version` or '
+                                                         '`terraform_version`, and '
+                                                         '`planned_values` or `resource_changes`, '
+                                                         'in its first 64 KiB) is not read or '
+                                                         'parsed (64 MiB by default; the larger of '
+                                                         'this and max_bytes applies). A plan '
+                                                         'holds every resource several times over, '
+                                                         'and only its Image Builder resources are '
+                                                         'parsed with positions.',
+                                          'min': 1,
+                                          'type': 'integer'},
                        'max_yaml_bytes': {'default': 2097152,
                                           'description': 'The size in bytes above which YAML text '
                                                          'is not parsed (2 MiB by default; the '

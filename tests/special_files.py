@@ -13,7 +13,10 @@ from types import FrameType
 
 from hypothesis import strategies as st
 
-MARKED = b"Resources:\n  R:\n    Type: AWS::ImageBuilder::ImageRecipe\n"
+MARKED = (
+    b"Resources:\n  R:\n    Type: AWS::ImageBuilder::ImageRecipe\n    Properties:\n"
+    b"      Name: recipe\n      Version: 1.0.0\n      ParentImage: ami-0123456789abcdef0\n"
+)
 
 #: Every kind of directory entry :func:`make` can create.
 KINDS = (

@@ -389,7 +389,7 @@ def test_loop_catalog_read_in_either_order_with_a_listing_of_the_version(
     """A ListComponents document that lists the version of the deprecated build does not
     hide it, whichever file is read first."""
     request = {
-        "name": "r",
+        "name": "recipe",
         "semanticVersion": "1.0.0",
         "parentImage": "ami-12345678",
         "components": [{"componentArn": f"{ACCOUNT}/agent/1.2.0/1"}],

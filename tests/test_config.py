@@ -37,7 +37,7 @@ from iblint.errors import ConfigError, IblintError
 from iblint.model import Severity
 from iblint.specs import rule_index
 
-INFRA = '{"name": "n", "instanceProfileName": "p", "instanceMetadataOptions": {"httpTokens": "optional"}}'
+INFRA = '{"name": "build", "instanceProfileName": "p", "instanceMetadataOptions": {"httpTokens": "optional"}}'
 
 # --- selection ----------------------------------------------------------------------------------
 
@@ -127,6 +127,7 @@ def test_option_defaults_come_from_the_specs() -> None:
         "max_bytes": 8 * 1024 * 1024,
         "max_yaml_bytes": 2 * 1024 * 1024,
         "max_hcl_bytes": 512 * 1024,
+        "max_plan_bytes": 64 * 1024 * 1024,
     }
     assert Config().rule_options("IB101") == {}
     declared = rule_index()["IB202"].options

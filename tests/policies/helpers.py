@@ -27,7 +27,7 @@ def findings(
     path = directory / name
     path.write_text(textwrap.dedent(document).lstrip(), encoding="utf-8")
     policies = policy if isinstance(policy, list) else [policy]
-    config = Config.build(policies=policies, ignore=["IB1", "IB2", "IB3", "IB4"])
+    config = Config.build(policies=policies, ignore=["IB1", "IB2", "IB3", "IB4", "IB5"])
     return check_paths([str(path)], config, root=directory).findings
 
 

@@ -36,6 +36,20 @@ _MAX_LISTED_REASONS = 3
 @rule("IB401", ResourceKind.IMAGE_RECIPE, ResourceKind.CONTAINER_RECIPE, needs_catalog=True)
 def deprecated_component(resource: Resource, context: CheckContext) -> Iterator[Problem]:
     catalog = context.catalog
+    for arn, arn_span, builds in _resolved_references(resource, catalog):
+        if not all(build.is_unusable for build in builds):
+            continue
+        if all(build.status == "DISABLED" for build in builds):
+            continue  # IB402's
+        assert catalog is not None
+        yield Problem(arn_span, _message(arn, builds), _fix(catalog, arn))
+
+
+def _resolved_references(
+    resource: Resource, catalog: ComponentCatalog | None
+) -> Iterator[tuple[ImageBuilderArn, Span, list[CatalogEntry]]]:
+    """Each literal component reference of a recipe that the catalog knows, with the builds
+    it resolves to; a malformed ARN is IB303's business."""
     if catalog is None or not len(catalog):
         return
     for configuration in mapping_items(resource.body.get("components")):
@@ -45,14 +59,11 @@ def deprecated_component(resource: Resource, context: CheckContext) -> Iterator[
                 continue
             try:
                 arn = parse_arn(reference, ("component",))
-            except ValueError:  # a malformed ARN is another rule's business
+            except ValueError:
                 continue
             builds = catalog.resolve(arn)
-            if not builds or not all(build.is_unusable for build in builds):
-                continue
-            if all(build.status == "DISABLED" for build in builds):
-                continue
-            yield Problem(arn_span, _message(arn, builds), _fix(catalog, arn))
+            if builds:
+                yield arn, arn_span, builds
 
 
 def _message(arn: ImageBuilderArn, builds: list[CatalogEntry]) -> str:
@@ -125,21 +136,11 @@ def disabled_component(resource: Resource, context: CheckContext) -> Iterator[Pr
     """References whose matching builds are all DISABLED (IB401 takes those with a DEPRECATED
     one among them)."""
     catalog = context.catalog
-    if catalog is None or not len(catalog):
-        return
-    for configuration in mapping_items(resource.body.get("components")):
-        for arn_node, arn_span in member_alternatives(configuration, "componentArn"):
-            reference = text_of(arn_node)
-            if reference is None:
-                continue
-            try:
-                arn = parse_arn(reference, ("component",))
-            except ValueError:  # a malformed ARN is IB303's business
-                continue
-            builds = catalog.resolve(arn)
-            if not builds or not all(build.status == "DISABLED" for build in builds):
-                continue
-            yield Problem(arn_span, _disabled_message(arn, builds), _disabled_fix(catalog, arn))
+    for arn, arn_span, builds in _resolved_references(resource, catalog):
+        if not all(build.status == "DISABLED" for build in builds):
+            continue
+        assert catalog is not None
+        yield Problem(arn_span, _disabled_message(arn, builds), _disabled_fix(catalog, arn))
 
 
 def _disabled_message(arn: ImageBuilderArn, builds: list[CatalogEntry]) -> str:

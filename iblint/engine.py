@@ -12,10 +12,11 @@ from iblint.budget import OverBudget, file_budget
 from iblint.catalog import ComponentCatalog
 from iblint.config import Config
 from iblint.dialects import RunCache
+from iblint.dialects.component_files import ReferencedFile, file_references
 from iblint.discover import Discovered
 from iblint.errors import IblintError
 from iblint.fixes import FIXERS
-from iblint.loading import load_catalog, load_path, load_text
+from iblint.loading import load_catalog, load_component_file, load_path, load_text
 from iblint.logical_paths import PathIndex
 from iblint.model import (
     Finding,
@@ -91,6 +92,7 @@ def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Re
         max(max_bytes, sizes["max_plan_bytes"]),  # a plan may be larger than other files
     )
     cache = RunCache()
+    references = file_references(cache)  # documents Terraform reads with file("...")
     catalog = _catalog_from_files(config)
     run = _Run(config, catalog)
     files_checked = 0
@@ -98,12 +100,13 @@ def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Re
     suppressed: list[Finding] = []
     waiting: list[tuple[LoadedFile, _FileState, list[Finding]]] = []
     seconds: float = config.rule_options("IB007")["max_seconds"]
-    for source in files:
+    for source in references.sources(files, config):
         files_checked += 1
         display = source.name if isinstance(source, TextSource) else source.display
         try:
             with file_budget(seconds):
                 loaded = _load(source, limits, cache)
+                references.note(source, loaded)
                 file_findings = run.check(loaded, catalog_rules=False)
         except OverBudget:
             findings.extend(run.over_budget(display, seconds))
@@ -146,6 +149,10 @@ def _load(source: Discovered | TextSource, limits: SizeLimits, cache: RunCache) 
         loaded = LoadedFile(source.display)
         loaded.input_problems.append(source.problem)
         return loaded
+    if isinstance(source, ReferencedFile):
+        return load_component_file(
+            source.path, source.display, limits.any, source.follow_symlinks, limits
+        )
     return load_path(source.path, source.display, limits.any, cache, source.follow_symlinks, limits)
 
 

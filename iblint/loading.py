@@ -138,6 +138,51 @@ def load_text(
     return loaded
 
 
+def load_component_file(
+    path: Path,
+    display_path: str,
+    max_bytes: int = MAX_FILE_BYTES,
+    follow_symlinks: bool = True,
+    limits: SizeLimits | None = None,
+) -> LoadedFile:
+    """A file a Terraform component reads as its ``data`` with ``file("...")``
+    (:mod:`iblint.dialects.component_files`): loaded as any file is, and when that finds
+    nothing, read as the component document it must be, so that what cannot be read, decoded
+    or parsed is reported there, and a document not recognisable as one is checked all the
+    same."""
+    loaded = LoadedFile(display_path)
+    data = read_file(path, max_bytes, follow_symlinks=follow_symlinks, always_report=True)
+    if not isinstance(data, bytes):
+        loaded.input_problems.append(data or input_problems.unreadable("cannot read the file"))
+        return loaded
+    text = decode(data)
+    if not isinstance(text, str):
+        loaded.input_problems.append(
+            text
+            or input_problems.unreadable(
+                "the file is not UTF-8 text; it was not checked", "save the file as UTF-8"
+            )
+        )
+        return loaded
+    load_text(text, display_path, loaded, limits=limits)
+    if loaded.resources or loaded.input_problems:
+        return loaded  # what the same file gives when the walk reaches it
+    from iblint.dialects.component_files import as_component_document
+
+    alias_origins: dict[Span, str] = {}
+    limits = limits or SizeLimits()
+    documents, problems, has_comments = _parse(
+        text, Syntax.DATA, display_path, alias_origins, limits
+    )
+    loaded.resources.extend(as_component_document(documents, bool(problems)))
+    loaded.input_problems.extend(problems)
+    loaded.origins.update(alias_origins)
+    loaded.aliased.update(alias_origins)
+    if has_comments:
+        loaded.suppressions = find_suppressions(text)
+    return loaded
+
+
 class CatalogFile(NamedTuple):
     """A ``--catalog`` file, read and parsed once."""
 

@@ -55,12 +55,13 @@ def duplicate_key(span: Span, what: str, first: Span, consequence: str) -> Input
     )
 
 
-def too_large(size: int, limit: int) -> InputProblem:
+def too_large(size: int, limit: int, option: str = "max_bytes") -> InputProblem:
+    """``option`` is the IB003 option that sets ``limit`` (``max_plan_bytes`` for a plan)."""
     return InputProblem(
         InputProblemKind.TOO_LARGE,
         Span(1, 1, 1, 1),
         f"the file is {size:,} bytes, over the {limit:,}-byte limit; it was not checked",
-        "split the definition into smaller files, or raise the limit (--option IB003.max_bytes=N)",
+        f"split the definition into smaller files, or raise the limit (--option IB003.{option}=N)",
     )
 
 

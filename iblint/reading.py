@@ -23,6 +23,7 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Callable
 
 from iblint import problems
 from iblint.model import InputProblem, Span
@@ -75,6 +76,7 @@ def read_file(
     *,
     follow_symlinks: bool = True,
     always_report: bool = False,
+    larger: tuple[int, Callable[[bytes], bool]] | None = None,
 ) -> bytes | InputProblem | None:
     """The bytes of the regular file at ``path``, or why they were not read.
 
@@ -84,7 +86,9 @@ def read_file(
     when it is over the limit and does not (skip it quietly). ``always_report`` reports an
     oversized file whatever it holds (a ``--catalog`` file must be a catalog). With
     ``follow_symlinks`` false, a symbolic link is a problem and is not followed (the check and
-    the open both refuse it). Never raises ``OSError``.
+    the open both refuse it). ``larger`` is ``(limit, test)``: a file over ``max_bytes`` whose
+    first :data:`SNIFF_BYTES` pass ``test`` is read up to that larger ``limit`` instead (a
+    Terraform plan). Never raises ``OSError``.
     """
     try:
         # Looked at first so that a device or FIFO is never opened at all in the ordinary case.
@@ -101,12 +105,18 @@ def read_file(
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):  # swapped since we looked
             return not_regular(info.st_mode)
+        option = "max_bytes"
         if info.st_size > max_bytes:
             head = _read_at_most(descriptor, SNIFF_BYTES)
-            return _oversized(head, info.st_size, max_bytes, always_report)
+            if larger is None or not larger[1](head):
+                return _oversized(head, info.st_size, max_bytes, always_report)
+            max_bytes, option = larger[0], "max_plan_bytes"
+            if info.st_size > max_bytes:
+                return _oversized(head, info.st_size, max_bytes, always_report, option)
+            os.lseek(descriptor, 0, os.SEEK_SET)
         data = _read_at_most(descriptor, max_bytes + 1, first=info.st_size + 1)
         if len(data) > max_bytes:  # it grew since fstat, or its size is not what fstat says
-            return _oversized(data[:SNIFF_BYTES], len(data), max_bytes, always_report)
+            return _oversized(data[:SNIFF_BYTES], len(data), max_bytes, always_report, option)
         return data
     except OSError as error:
         return _os_problem(error, follow_symlinks)
@@ -130,9 +140,11 @@ def _read_at_most(descriptor: int, limit: int, first: int = _READ_CHUNK) -> byte
     return b"".join(chunks)
 
 
-def _oversized(head: bytes, size: int, max_bytes: int, always_report: bool) -> InputProblem | None:
+def _oversized(
+    head: bytes, size: int, max_bytes: int, always_report: bool, option: str = "max_bytes"
+) -> InputProblem | None:
     if always_report or mentions_image_builder(head):
-        return problems.too_large(size, max_bytes)
+        return problems.too_large(size, max_bytes, option)
     return None
 
 

@@ -52,7 +52,7 @@ def test_nested_fn_if_on_throughput_and_volume_type_in_json() -> None:
                                 "Throughput": _nested_if(40, 250, 5000),
                             }
                         }
-                    ]
+                    ],
                 },
             }
         }

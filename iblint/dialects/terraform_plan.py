@@ -13,12 +13,24 @@ single block is an empty list, and the AWS provider's zero values mean "unset"
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from iblint.dialects import LoadContext
 from iblint.dialects.terraform import Translator
 from iblint.dialects.terraform_names import NULLABLE_BOOLS, RESOURCE_KINDS, ZERO_IS_UNSET
-from iblint.model import InputProblem, Mapping, Node, Resource, Scalar, Sequence, Span, Unknown
+from iblint.model import (
+    InputProblem,
+    Mapping,
+    Node,
+    Reference,
+    Resource,
+    ResourceKind,
+    Scalar,
+    Sequence,
+    Span,
+    Unknown,
+)
 
 _NO_NAMES: frozenset[str] = frozenset()
 _MAX_MODULE_DEPTH = 50
@@ -92,6 +104,15 @@ def resources(document: Node, context: LoadContext) -> list[Resource]:
 
 def plan_resources(root: Mapping, problems: list[InputProblem] | None = None) -> list[Resource]:
     problems = problems if problems is not None else []
+    found = _plan_resources(root, problems)
+    if any(resource.kind is ResourceKind.IMAGE_PIPELINE for resource in found):
+        references = _configuration_references(root)
+        if references:
+            found = [_with_references(resource, references) for resource in found]
+    return found
+
+
+def _plan_resources(root: Mapping, problems: list[InputProblem]) -> list[Resource]:
     found: list[Resource] = []
     seen: set[str] = set()
     changes = root.get("resource_changes")
@@ -110,7 +131,9 @@ def plan_resources(root: Mapping, problems: list[InputProblem] | None = None) ->
             if address not in seen:
                 body = translator.body(values, None, "")
                 kind = RESOURCE_KINDS[type_name]
-                found.append(Resource(kind, address, body, body.anchor, named_in_messages=True))
+                found.append(
+                    Resource(kind, address, body, body.anchor, True, dialect="terraform-plan")
+                )
     return found
 
 
@@ -132,7 +155,7 @@ def _from_change(change: Node, translator: PlanTranslator) -> Resource | None:
         return None  # deleted, or not an object
     unknown = details.get("after_unknown")
     body = translator.body(after, unknown if isinstance(unknown, Mapping) else None, "")
-    return Resource(kind, address, body, body.anchor, named_in_messages=True)
+    return Resource(kind, address, body, body.anchor, True, dialect="terraform-plan")
 
 
 def _module_resources(module: Mapping, depth: int) -> list[tuple[str, str, Mapping]]:
@@ -156,3 +179,92 @@ def _module_resources(module: Mapping, depth: int) -> list[tuple[str, str, Mappi
             if isinstance(child, Mapping):
                 found.extend(_module_resources(child, depth + 1))
     return found
+
+
+#: The arguments by which an image pipeline or image names what it builds with.
+_TIES = {
+    "container_recipe_arn": "containerRecipeArn",
+    "image_recipe_arn": "imageRecipeArn",
+    "infrastructure_configuration_arn": "infrastructureConfigurationArn",
+}
+_REFERENCE = re.compile(
+    r"(aws_imagebuilder_[a-z_]+)\.([A-Za-z_][A-Za-z0-9_-]*)(?:\[[^\[\]]*\])?\.(?:arn|id)"
+)
+_INSTANCE_KEY = re.compile(r"\[[^\[\]]*\]")
+
+
+def base_address(address: str) -> str:
+    """A plan address without instance keys: ``module.m[0].TYPE.NAME["a"]`` is
+    ``module.m.TYPE.NAME``, as a configuration names it."""
+    return _INSTANCE_KEY.sub("", address) if "[" in address else address
+
+
+def _configuration_references(root: Mapping) -> dict[str, dict[str, str]]:
+    """What each image pipeline's and image's ties refer to in the plan's ``configuration``:
+    pipeline address (without instance keys) to API member to the target's address. Only an
+    expression that refers to the ARN of one resource counts."""
+    configuration = root.get("configuration")
+    module = configuration.get("root_module") if isinstance(configuration, Mapping) else None
+    found: dict[str, dict[str, str]] = {}
+    pending: list[tuple[Node | None, str, int]] = [(module, "", 0)]
+    while pending:
+        current, prefix, depth = pending.pop()
+        if not isinstance(current, Mapping) or depth > _MAX_MODULE_DEPTH:
+            continue
+        resources = current.get("resources")
+        for declaration in resources.items if isinstance(resources, Sequence) else []:
+            if not isinstance(declaration, Mapping):
+                continue
+            type_name = _text(declaration.get("type"))
+            address = _text(declaration.get("address"))
+            expressions = declaration.get("expressions")
+            if RESOURCE_KINDS.get(type_name or "") is not ResourceKind.IMAGE_PIPELINE:
+                continue
+            if address is None or not isinstance(expressions, Mapping):
+                continue
+            ties: dict[str, str] = {}
+            for argument, member in _TIES.items():
+                target = _single_target(expressions.get(argument))
+                if target is not None:
+                    ties[member] = prefix + target
+            if ties:
+                found[prefix + address] = ties
+        calls = current.get("module_calls")
+        for name, call in calls.entries.items() if isinstance(calls, Mapping) else ():
+            if isinstance(call, Mapping):
+                pending.append((call.get("module"), f"{prefix}module.{name}.", depth + 1))
+    return found
+
+
+def _single_target(expression: Node | None) -> str | None:
+    """The one Image Builder resource whose ARN an expression reads, else ``None``."""
+    references = expression.get("references") if isinstance(expression, Mapping) else None
+    if not isinstance(references, Sequence):
+        return None
+    targets = {
+        f"{match.group(1)}.{match.group(2)}"
+        for item in references.items
+        if (text := _text(item)) is not None and (match := _REFERENCE.fullmatch(text))
+        if match.group(1) in RESOURCE_KINDS
+    }
+    return targets.pop() if len(targets) == 1 else None
+
+
+def _with_references(resource: Resource, references: dict[str, dict[str, str]]) -> Resource:
+    """A pipeline whose ties are known only after apply, with the resources they refer to."""
+    if resource.kind is not ResourceKind.IMAGE_PIPELINE:
+        return resource
+    ties = references.get(base_address(resource.name))
+    if not ties:
+        return resource
+    body = resource.body
+    entries = dict(body.entries)
+    for member, target in ties.items():
+        value = body.get(member)
+        if isinstance(value, Unknown):  # known after apply: the configuration says what
+            entries[member] = Reference(value.what, target, value.span, value.key_span)
+    if isinstance(body, OpenMapping):
+        replaced: Mapping = OpenMapping(entries, body.span, body.key_span, body.unset)
+    else:
+        replaced = Mapping(entries, body.span, body.key_span)
+    return resource._replace(body=replaced)

@@ -139,6 +139,9 @@ def build_log(
         rule_index[policy.id] = len(rules)
         rules.append(rule)
     hashes: dict[str, dict[int, str]] = {}
+    lines: dict[str, set[int]] = {}  # a file is hashed up to its last finding's line
+    for finding in [*findings, *suppressed]:
+        lines.setdefault(finding.path, set()).add(finding.span.start_line)
     results = []
     # Suppressed findings are results too, marked so (code scanning shows them as dismissed).
     for finding in [*findings, *suppressed]:
@@ -164,7 +167,7 @@ def build_log(
                 }
             ],
         }
-        fingerprint = _fingerprint(finding, root, hashes, max_file_bytes)
+        fingerprint = _fingerprint(finding, root, hashes, max_file_bytes, lines)
         if fingerprint:
             result["partialFingerprints"] = {"primaryLocationLineHash": fingerprint}
         if finding.justification is not None:
@@ -225,8 +228,13 @@ def _path_bytes(path: str) -> bytes:
 
 
 def _fingerprint(
-    finding: Finding, root: SourceRoot, cache: dict[str, dict[int, str]], max_bytes: int
+    finding: Finding,
+    root: SourceRoot,
+    cache: dict[str, dict[int, str]],
+    max_bytes: int,
+    lines: Mapping[str, set[int]] | None = None,
 ) -> str | None:
     if finding.path not in cache:
-        cache[finding.path] = file_line_hashes(root.cwd / finding.path, max_bytes)
+        wanted = (lines or {}).get(finding.path)
+        cache[finding.path] = file_line_hashes(root.cwd / finding.path, max_bytes, wanted)
     return cache[finding.path].get(finding.span.start_line)

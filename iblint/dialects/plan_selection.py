@@ -1,0 +1,152 @@
+"""The parts of a Terraform plan JSON that :mod:`iblint.dialects.terraform_plan` reads.
+
+A plan holds every resource of a configuration several times over (planned values, prior state,
+both sides of each change, the configuration's expressions), and ``terraform show -json``
+prints it on one line: tens of megabytes for a large configuration. Giving every value of it a
+node with positions costs about twenty times what :func:`json.loads` does, in time and memory;
+iblint reads only the Image Builder resources. So a plan is read by
+:func:`iblint.syntax.json_selected.parse_json_selected`: :func:`json.loads` reads and checks the
+whole text, and only what :func:`selection` keeps gets nodes, with the positions
+:func:`~iblint.syntax.json_tree.parse_json` would give them. The resources found are the same
+either way; ``tests/terraform/test_plan_selection.py`` checks that on every plan the tests know.
+
+Keep :func:`selection` in step with what the plan dialect reads: a part it leaves out is a part
+the dialect never sees.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iblint.dialects.terraform_names import RESOURCE_KINDS
+from iblint.model import InputProblem, Node
+from iblint.syntax.json_selected import DROP, KEEP, Selector, parse_json_selected
+
+#: What the first bytes of a plan hold: ``terraform show -json`` writes ``format_version`` and
+#: ``terraform_version`` first, then ``variables`` and ``planned_values`` (the plan dialect
+#: claims a document with one of each pair).
+_VERSION_MARKERS = ('"format_version"', '"terraform_version"')
+_CONTENT_MARKERS = ('"planned_values"', '"resource_changes"')
+#: Top-level members of a plan the dialect does not read (the Terraform JSON output format:
+#: https://developer.hashicorp.com/terraform/internals/json-format#plan-representation).
+_UNREAD = frozenset(
+    {
+        "prior_state",
+        "resource_drift",
+        "relevant_attributes",
+        "output_changes",
+        "checks",
+        "variables",
+    }
+)
+#: As in :mod:`iblint.dialects.terraform_plan`: child modules deeper than this are not read.
+_MAX_MODULE_DEPTH = 50
+
+
+def may_be_plan(head: bytes | str) -> bool:
+    """Whether the first bytes of a file say it can be a plan: a version member, and the
+    planned values or the resource changes."""
+    text = head if isinstance(head, str) else head.decode("utf-8", "replace")
+    return any(marker in text for marker in _VERSION_MARKERS) and any(
+        marker in text for marker in _CONTENT_MARKERS
+    )
+
+
+def read_plan(text: str) -> tuple[Node | None, list[InputProblem]] | None:
+    """The plan in ``text`` with the parts the plan dialect reads, or ``None`` when only a
+    whole reading can say what ``text`` is (not a plan, or not valid JSON)."""
+    return parse_json_selected(text, selection)
+
+
+def selection(document: Any) -> Selector | None:
+    """The selector of a plan's members, given the plan as plain data, or ``None`` when the
+    document is not one the plan dialect claims, or may be claimed by another dialect first
+    (a ``Resources`` member is CloudFormation's)."""
+    if not isinstance(document, dict) or "Resources" in document:
+        return None
+    if not (
+        ("resource_changes" in document or "planned_values" in document)
+        and ("format_version" in document or "terraform_version" in document)
+    ):
+        return None
+    changes = document.get("resource_changes")
+    # Resources read from resource_changes are not read again from planned_values.
+    read = {
+        address
+        for change in (changes if isinstance(changes, list) else ())
+        if (address := _change_address(change)) is not None
+    }
+
+    def member(key: str | int, value: Any) -> Selector | int:
+        if key == "resource_changes":
+            return _change if isinstance(value, list) else KEEP
+        if key == "planned_values":
+            return _planned if isinstance(value, dict) else KEEP
+        if key in _UNREAD:
+            return DROP
+        if key == "configuration":
+            return _configuration(key, value)
+        return KEEP
+
+    def planned_resource(index: str | int, value: Any) -> Selector | int:
+        if not isinstance(value, dict) or _text(value.get("mode")) not in (None, "managed"):
+            return DROP
+        address = _text(value.get("address"))
+        wanted = _text(value.get("type")) in RESOURCE_KINDS and address and address not in read
+        return KEEP if wanted and isinstance(value.get("values"), dict) else DROP
+
+    def module(depth: int) -> Selector:
+        def module_member(key: str | int, value: Any) -> Selector | int:
+            if key == "resources" and isinstance(value, list):
+                return planned_resource
+            if key == "child_modules" and isinstance(value, list) and depth < _MAX_MODULE_DEPTH:
+                return lambda _, child: module(depth + 1) if isinstance(child, dict) else DROP
+            return DROP
+
+        return module_member
+
+    def _planned(key: str | int, value: Any) -> Selector | int:
+        if key == "root_module":
+            return module(0) if isinstance(value, dict) else KEEP
+        return DROP
+
+    return member
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _change_address(change: Any) -> str | None:
+    """The address of a resource change the plan dialect makes a resource of (its
+    ``_from_change``), else ``None``."""
+    if not isinstance(change, dict) or _text(change.get("mode")) not in (None, "managed"):
+        return None
+    address = _text(change.get("address"))
+    details = change.get("change")
+    if _text(change.get("type")) not in RESOURCE_KINDS or address is None:
+        return None
+    if not isinstance(details, dict) or not isinstance(details.get("after"), dict):
+        return None
+    return address
+
+
+def _change(index: str | int, value: Any) -> Selector | int:
+    # Whole: stepping through its members costs more than reading the few the dialect skips.
+    return KEEP if _change_address(value) is not None else DROP
+
+
+def _configuration(key: str | int, value: Any) -> Selector | int:
+    """The configuration as it is, less the declarations of resources that are not Image
+    Builder's (a mapping with a ``type`` of another provider's resource, in a list)."""
+    if isinstance(value, dict):
+        return _configuration
+    if isinstance(value, list):
+        return _declaration
+    return KEEP
+
+
+def _declaration(index: str | int, value: Any) -> Selector | int:
+    if isinstance(value, dict) and isinstance(value.get("type"), str):
+        return KEEP if value["type"] in RESOURCE_KINDS else DROP
+    return _configuration(index, value)

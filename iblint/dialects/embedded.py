@@ -20,8 +20,8 @@ character. The document becomes a :data:`~iblint.model.ResourceKind.COMPONENT_DO
 resource named as its component, so the component's suppressions cover it; problems of the
 embedded text (invalid YAML, a duplicate key) are reported at their place in the outer file.
 
-``file("...")`` in Terraform names a document that is checked as a file of its own (a
-standalone component document) when the run reaches it; it is not read again here.
+``file("...")`` in Terraform names a document that is checked as a file of its own, under its
+own path (:mod:`iblint.dialects.component_files`); it is not read here.
 """
 
 from __future__ import annotations

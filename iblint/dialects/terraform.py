@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from iblint import problems as input_problems
 from iblint.dialects import LoadContext
+from iblint.dialects.component_files import file_references
 from iblint.dialects.embedded import terraform_documents
 from iblint.dialects.terraform_module import Module, VariableValue, is_override_file, module_of
 from iblint.dialects.terraform_names import (
@@ -94,6 +95,8 @@ def resources(document: Node, context: LoadContext) -> list[Resource]:
         if kind is ResourceKind.COMPONENT:  # its inline AWSTOE document
             data = body.get("data")
             found.extend(terraform_documents(data, found[-1], context, not translator.json))
+            if path is not None:  # file("...") of a file in the module: checked as its own
+                file_references(context.cache).refer(data, path, not translator.json)
     if module is not None and path is not None:
         context.related.extend(_pipelines_elsewhere(module, path.name, found))
     return found

@@ -269,11 +269,11 @@ def test_terraform_json_syntax(tmp_path: Path) -> None:
     assert places(findings(tmp_path, "main.tf.json", text)) == [f"IB606@{line}:{column}"]
 
 
-def test_a_file_reference_leaves_the_document_to_its_own_check(tmp_path: Path) -> None:
+def test_a_file_reference_is_checked_as_that_file(tmp_path: Path) -> None:
+    """More in test_file_references.py."""
     (tmp_path / "component.yaml").write_text(INNER, encoding="utf-8")
     text = TF_HEAD + '  data = file("${path.module}/component.yaml")\n}\n'
-    assert findings(tmp_path, "main.tf", text) == []
-    found = findings(tmp_path, "component.yaml", INNER)
+    found = findings(tmp_path, "main.tf", text)
     assert [(f.path, *places([f])) for f in found] == [("component.yaml", "IB606@6:17")]
 
 

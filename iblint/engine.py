@@ -216,6 +216,12 @@ class _Run:
             if self.rules[rule_id].needs_catalog
             for kind in self.rules[rule_id].kinds
         }
+        #: The selected rules of each resource kind, in registry order: each resource asks
+        #: only the rules that apply to it.
+        self.rules_by_kind: dict[ResourceKind, list[tuple[str, CheckContext]]] = {}
+        for rule_id, context in self.contexts.items():
+            for kind in self.rules[rule_id].kinds:
+                self.rules_by_kind.setdefault(kind, []).append((rule_id, context))
 
     def over_budget(self, path: str, seconds: float) -> list[Finding]:
         """What is reported for a file abandoned past its time budget (IB007): only that,
@@ -287,10 +293,8 @@ class _Run:
         related: FileResources | None = None  # made when a rule first asks
         for resource in loaded.resources:
             paths = PathIndex(resource)
-            for rule_id, context in self.contexts.items():
+            for rule_id, context in self.rules_by_kind.get(resource.kind, ()):
                 implementation = self.rules[rule_id]
-                if resource.kind not in implementation.kinds:
-                    continue
                 if catalog_rules is not None and implementation.needs_catalog != catalog_rules:
                     continue
                 if implementation.wants_file:

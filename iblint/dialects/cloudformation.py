@@ -14,6 +14,7 @@ string holding one is :class:`Unknown` too.
 from __future__ import annotations
 
 import copy as copy_module
+from typing import NamedTuple
 
 from iblint.dialects import LoadContext, cloudformation_foreach
 from iblint.dialects.embedded import component_documents
@@ -75,7 +76,18 @@ def _resource_type(declaration: Node) -> str | None:
     return None
 
 
-def template_resources(root: Mapping) -> list[Resource]:
+class _Text(NamedTuple):
+    """What the template's text allows: nodes shared through YAML aliases (a ``*``), and
+    ``Fn::ForEach`` loops. Where the text has neither, translation skips looking for them."""
+
+    shared: bool = True
+    loops: bool = True
+
+
+_ANY_TEXT = _Text()
+
+
+def template_resources(root: Mapping, text: _Text = _ANY_TEXT) -> list[Resource]:
     """The Image Builder resources of a template, bodies keyed by API member names."""
     resources = _resources_section(root)
     if resources is None:
@@ -91,14 +103,14 @@ def template_resources(root: Mapping) -> list[Resource]:
         # A resource an Fn::ForEach loop makes shares its lines with the loop's other copies:
         # its findings name it.
         from_loop = logical_id not in written.entries
-        for body in _bodies(declaration):
+        for body in _bodies(declaration, text):
             metadata = declaration.get("Metadata")  # iblint suppressions (README)
             resource = Resource(kind, logical_id, body, declaration.anchor, from_loop, metadata)
             found.append(resource._replace(dialect="cloudformation"))
     return found
 
 
-def _bodies(declaration: Mapping) -> list[Mapping]:
+def _bodies(declaration: Mapping, text: _Text) -> list[Mapping]:
     """The property sets a declaration may deploy with: one, or one per literal branch of an
     ``Fn::If`` around the whole ``Properties``; none when an intrinsic computes them."""
     properties = declaration.get("Properties")
@@ -108,13 +120,13 @@ def _bodies(declaration: Mapping) -> list[Mapping]:
         return [Mapping({}, properties.span, properties.key_span)]
     if not isinstance(properties, Mapping):
         return []
-    if cloudformation_foreach.has_loops(properties):
+    if text.loops and cloudformation_foreach.has_loops(properties):
         properties, complete = cloudformation_foreach.expand(properties)
         if not complete:
             return []  # properties a loop makes from a computed list: nothing can be known
     intrinsic = _intrinsic_name(properties)
     if intrinsic is None:
-        return [_translate_properties(properties)]
+        return [_translate_properties(properties, text)]
     if intrinsic != "Fn::If":
         return []  # Properties computed by an intrinsic: nothing can be known.
     arguments = properties.entries["Fn::If"]
@@ -125,7 +137,7 @@ def _bodies(declaration: Mapping) -> list[Mapping]:
         if _is_absent(branch):
             bodies.append(Mapping({}, properties.span, properties.key_span))
         elif isinstance(branch, Mapping) and _intrinsic_name(branch) is None:
-            body = _translate_properties(branch)
+            body = _translate_properties(branch, text)
             # A branch stands where Properties stands: findings about it point at that key.
             body.key_span = properties.key_span
             bodies.append(body)
@@ -137,8 +149,8 @@ def _is_absent(node: Node | None) -> bool:
     return node is None or (isinstance(node, Scalar) and node.value is None) or _is_no_value(node)
 
 
-def _translate_properties(properties: Mapping) -> Mapping:
-    translator = _Translator()
+def _translate_properties(properties: Mapping, text: _Text) -> Mapping:
+    translator = _Translator(text)
     entries: dict[str, Node] = {}
     written: dict[str, str] = {}  # the property names as written (API shape rules)
     for name, value in properties.entries.items():
@@ -171,10 +183,14 @@ class _Translator:
     (a YAML alias repeated inside another alias) is translated once, so nested ``Fn::If``
     through aliases costs what the text costs."""
 
-    def __init__(self) -> None:
+    def __init__(self, text: _Text) -> None:
         self.done: dict[tuple[int, bool], Node] = {}
+        self.loops = text.loops
+        self.shared = text.shared
 
     def translate(self, node: Node, free_form: bool = False) -> Node:
+        if not self.shared:  # no node can be shared: translate each one as it comes
+            return self._translate(node, free_form)
         key = (id(node), free_form)
         done = self.done.get(key)
         if done is None:
@@ -185,7 +201,7 @@ class _Translator:
         if _is_no_value(node):
             return _removed(node)
         if isinstance(node, Mapping):
-            if cloudformation_foreach.has_loops(node):
+            if self.loops and cloudformation_foreach.has_loops(node):
                 node, complete = cloudformation_foreach.expand(node)
                 if not complete:
                     return Unknown("Fn::ForEach", node.span, node.key_span)
@@ -276,5 +292,7 @@ claims = is_template
 
 def resources(document: Node, context: LoadContext) -> list[Resource]:
     assert isinstance(document, Mapping)
-    found = template_resources(document)
+    source = context.text
+    text = _Text("*" in source, "Fn::ForEach::" in source) if source else _ANY_TEXT
+    found = template_resources(document, text)
     return found + component_documents(found, context)  # the components' AWSTOE documents

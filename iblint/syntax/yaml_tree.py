@@ -139,6 +139,9 @@ def _long_form(tag: str) -> str:
 class _Converter:
     def __init__(self, span: Callable[[YamlNode], Span] = _span) -> None:
         self._node_span = span
+        #: Where a node is: its own span, or the alias's while an alias is expanded (swapped
+        #: rather than tested on every node: this is the hottest call of a YAML load).
+        self.span: Callable[[YamlNode], Span] = span
         self.problems: list[InputProblem] = []
         #: While an alias is expanded, the alias's span: every node of the repeated block is
         #: placed there, where the alias stands in the resource that uses it.
@@ -149,9 +152,6 @@ class _Converter:
         #: aliases repeat inside it is converted once and shared: nested aliases cost what the
         #: text costs, not what their expansion would.
         self.expanded: dict[int, Node] = {}
-
-    def span(self, node: YamlNode) -> Span:
-        return self.alias_span or self._node_span(node)
 
     def convert(self, node: YamlNode, depth: int, key_span: Span | None) -> Node:
         # ``depth`` counts the collections around ``node``: the 201st nested one is refused,
@@ -213,11 +213,13 @@ class _Converter:
             f"through the alias *{node.anchor}, anchored at line {anchor_line}"
         )
         self.alias_span = span
+        self.span = lambda _node: span
         problems = len(self.problems)
         try:
             return self.convert(node.target, depth, key_span)
         finally:
             self.alias_span = None
+            self.span = self._node_span
             self.expanded = {}
             # A duplicate key in the anchored block is reported where the block is written.
             del self.problems[problems:]

@@ -22,6 +22,7 @@ from iblint.model import (
     Finding,
     InputProblem,
     LoadedFile,
+    Mapping,
     Problem,
     Resource,
     ResourceKind,
@@ -113,7 +114,9 @@ def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Re
             continue
         catalog.add_resources(loaded.resources)
         state = run.file_state(loaded, source)
-        loaded.resources = [r for r in loaded.resources if run.needs_catalog(r)]
+        loaded.resources = [
+            run.kept_for_catalog(r) for r in loaded.resources if run.needs_catalog(r)
+        ]
         if loaded.resources:
             loaded.input_problems = []
             waiting.append((loaded, state, file_findings))
@@ -216,6 +219,14 @@ class _Run:
             if self.rules[rule_id].needs_catalog
             for kind in self.rules[rule_id].kinds
         }
+        waiting = [
+            self.rules[rule_id] for rule_id in self.contexts if self.rules[rule_id].needs_catalog
+        ]
+        self.catalog_reads: frozenset[str] | None = (
+            frozenset().union(*(rule.reads for rule in waiting if rule.reads is not None))
+            if all(rule.reads is not None for rule in waiting)
+            else None
+        )
         #: The selected rules of each resource kind, in registry order: each resource asks
         #: only the rules that apply to it.
         self.rules_by_kind: dict[ResourceKind, list[tuple[str, CheckContext]]] = {}
@@ -230,6 +241,16 @@ class _Run:
             return []
         problem = input_problems.over_budget(seconds)
         return [_stamp(self.index["IB007"], self.severities, path, problem)]
+
+    def kept_for_catalog(self, resource: Resource) -> Resource:
+        """What of ``resource`` waits for the catalog: only the members the waiting rules read
+        (a recipe's ``components``), so memory does not grow with every recipe's whole tree."""
+        reads = self.catalog_reads
+        body = resource.body
+        if reads is None or type(body) is not Mapping:  # a plan's open mapping stays whole
+            return resource
+        kept = {name: node for name, node in body.entries.items() if name in reads}
+        return resource._replace(body=Mapping(kept, body.span, body.key_span))
 
     def needs_catalog(self, resource: Resource) -> bool:
         return resource.kind in self.catalog_kinds

@@ -64,6 +64,9 @@ class RuleImplementation(NamedTuple):
     wants_file: bool = False
     #: The check looks up other resources of the file (:class:`FileResources`).
     wants_resources: bool = False
+    #: The top-level members the check reads (``None``: any). A check that waits for the
+    #: catalog keeps only these of each resource until every file is read: memory stays flat.
+    reads: frozenset[str] | None = None
 
 
 RULES: dict[str, RuleImplementation] = {}
@@ -86,19 +89,25 @@ def rule(
     *kinds: ResourceKind,
     needs_catalog: bool = False,
     wants_resources: bool = False,
+    reads: tuple[str, ...] | None = None,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Registers ``check`` as the implementation of ``rule_id`` for resources of ``kinds``.
 
     ``needs_catalog``: the check consults the component catalog, so it runs once every file
     has been read. ``wants_resources``: the check looks up the file's other resources
-    (``context.resources``).
+    (``context.resources``). ``reads``: the only top-level members the check reads.
     """
 
     def register(check: CheckFunction) -> CheckFunction:
         if rule_id in RULES:
             raise ValueError(f"{rule_id} is registered twice")
         RULES[rule_id] = RuleImplementation(
-            rule_id, frozenset(kinds), check, needs_catalog, wants_resources=wants_resources
+            rule_id,
+            frozenset(kinds),
+            check,
+            needs_catalog,
+            wants_resources=wants_resources,
+            reads=frozenset(reads) if reads is not None else None,
         )
         return check
 

@@ -33,7 +33,13 @@ _MAX_LISTED_BUILDS = 5
 _MAX_LISTED_REASONS = 3
 
 
-@rule("IB401", ResourceKind.IMAGE_RECIPE, ResourceKind.CONTAINER_RECIPE, needs_catalog=True)
+@rule(
+    "IB401",
+    ResourceKind.IMAGE_RECIPE,
+    ResourceKind.CONTAINER_RECIPE,
+    needs_catalog=True,
+    reads=("components",),
+)
 def deprecated_component(resource: Resource, context: CheckContext) -> Iterator[Problem]:
     catalog = context.catalog
     for arn, arn_span, builds in _resolved_references(resource, catalog):
@@ -131,7 +137,13 @@ def _bounded(text: str, limit: int) -> str:
     return escaped(clipped(text, limit))
 
 
-@rule("IB402", ResourceKind.IMAGE_RECIPE, ResourceKind.CONTAINER_RECIPE, needs_catalog=True)
+@rule(
+    "IB402",
+    ResourceKind.IMAGE_RECIPE,
+    ResourceKind.CONTAINER_RECIPE,
+    needs_catalog=True,
+    reads=("components",),
+)
 def disabled_component(resource: Resource, context: CheckContext) -> Iterator[Problem]:
     """References whose matching builds are all DISABLED (IB401 takes those with a DEPRECATED
     one among them)."""

@@ -502,7 +502,7 @@ def test_string_lengths_lists_and_maps() -> None:
     )
     messages = [m for _, _, m in found(text, "request.json")]
     assert messages == [
-        "description is empty, but takes at least 1 characters",
+        "description is empty, but takes at least 1 character",
         "workingDirectory is 1025 characters long, but takes 1 to 1024",
         "amiWatermarks has 6 items, but takes at most 5",
         "tags has 51 entries, but takes at most 50",

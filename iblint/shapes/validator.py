@@ -413,7 +413,8 @@ class Walk:
                 return
             if minimum is not None and length < minimum:
                 if length == 0:
-                    message = f"{label} is empty, but takes at least {minimum} characters"
+                    unit = "character" if minimum == 1 else "characters"
+                    message = f"{label} is empty, but takes at least {minimum} {unit}"
                     fix = f"give {label} a value, or leave it out"
                 else:
                     message = f"{label} is {length} characters long, but takes at least {minimum}"

@@ -19,18 +19,17 @@ import functools
 import itertools
 import operator
 import os
-import stat
 import sys
 from array import array
 from collections.abc import Collection
 
+from iblint.reading import read_file
 from iblint.syntax.limits import MAX_FILE_BYTES
 
 _BLOCK = 100
 _MOD = 37
 _BITS = 1 << 64
 _MASK = _BITS - 1
-_CHUNK = 1 << 20
 #: Units summed at a time: the running sums and the tables of powers stay this long.
 _STRETCH = 4096
 #: What the action does not hash (spaces and tabs), and what it reads as a line break.
@@ -111,31 +110,12 @@ def file_line_hashes(
     lines: Collection[int] | None = None,
 ) -> dict[int, str]:
     """:func:`line_hashes` of the file at ``path`` (of ``lines`` only, if given), or nothing
-    (``{}``) unless it is a regular file of at most ``max_bytes`` bytes (the IB003 limit): a FIFO, a device or a symlink is not
-    opened for reading (a symlink may be one iblint reported rather than followed), and no more
-    than ``max_bytes + 1`` bytes are read, whatever the file claims its size is."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    (``{}``) unless it is a regular file of at most ``max_bytes`` bytes (the IB003 limit), read
+    as the checks read it (:func:`iblint.reading.read_file`): a FIFO, a device or a symlink is
+    not opened for reading (a symlink may be one iblint reported rather than followed), and no
+    more than ``max_bytes + 1`` bytes are read, whatever the file claims its size is."""
     try:
-        descriptor = os.open(path, flags)
-    except (OSError, ValueError):  # missing, a symlink, a NUL in the name
+        data = read_file(path, max_bytes, follow_symlinks=False)
+    except ValueError:  # a NUL in the name
         return {}
-    try:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
-            return {}
-        chunks = []
-        remaining = max_bytes + 1
-        while remaining > 0:
-            chunk = os.read(descriptor, min(remaining, _CHUNK))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-    except OSError:
-        return {}
-    finally:
-        os.close(descriptor)
-    if remaining <= 0:  # grew past the limit since it was measured
-        return {}
-    return line_hashes(b"".join(chunks), lines)
+    return line_hashes(data, lines) if isinstance(data, bytes) else {}

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from iblint.spec_model import Example, RuleSpec
+from typing import TYPE_CHECKING
 
-
-def public_references(spec: RuleSpec) -> list[str]:
-    """The references a user can follow: not the ``../`` paths to the project's own notes,
-    which are not shipped."""
-    return [reference for reference in spec.references if not reference.startswith("../")]
+if TYPE_CHECKING:  # pydantic is not imported for a policy's documentation
+    from iblint.spec_model import Example, RuleSpec
 
 
 def _example_pair(spec: RuleSpec) -> tuple[Example, Example | None]:
@@ -32,19 +29,17 @@ def help_text(spec: RuleSpec) -> str:
         spec.fix.strip(),
         "",
         f"Example that fails ({bad.format}):",
-        _indent(bad.content),
+        indent(bad.content),
     ]
     if good is not None:
-        parts += ["", f"Fixed ({good.format}):", _indent(good.content)]
-    references = public_references(spec)
-    if references:
-        parts += ["", "References:", *(f"- {reference}" for reference in references)]
+        parts += ["", f"Fixed ({good.format}):", indent(good.content)]
+    # Every reference is a public https URL (tests/test_public_sources.py).
+    parts += ["", "References:", *(f"- {reference}" for reference in spec.references)]
     return "\n".join(parts).rstrip() + "\n"
 
 
 def help_markdown(spec: RuleSpec) -> str:
     bad, good = _example_pair(spec)
-    language = _language(bad)
     parts = [
         f"**{spec.id} {spec.name}**: {spec.summary}",
         "",
@@ -58,25 +53,24 @@ def help_markdown(spec: RuleSpec) -> str:
         spec.fix.strip(),
         "",
         "## Example",
-        f"```{language}",
+        f"```{language(bad.format)}",
         bad.content.rstrip(),
         "```",
     ]
     if good is not None:
-        parts += ["", "Use instead:", f"```{_language(good)}", good.content.rstrip(), "```"]
-    references = public_references(spec)
-    if references:
-        parts += ["", "## References", *(f"- {reference}" for reference in references)]
+        parts += ["", "Use instead:", f"```{language(good.format)}", good.content.rstrip(), "```"]
+    parts += ["", "## References", *(f"- {reference}" for reference in spec.references)]
     return "\n".join(parts) + "\n"
 
 
-def _language(example: Example) -> str:
-    if example.format == "terraform":
+def language(example_format: str) -> str:
+    """The Markdown code-fence language of an example in ``example_format``."""
+    if example_format == "terraform":
         return "hcl"
     return (
-        "json" if example.format.endswith("json") or example.format == "terraform-plan" else "yaml"
+        "json" if example_format.endswith("json") or example_format == "terraform-plan" else "yaml"
     )
 
 
-def _indent(text: str) -> str:
+def indent(text: str) -> str:
     return "\n".join(f"    {line}" if line else "" for line in text.rstrip().splitlines())

@@ -270,34 +270,38 @@ def _chain(expression: Expr, bindings: Binding) -> tuple[str, tuple[str, ...]] |
 def _walk(expression: Expr, bindings: Binding, reads: set[Read]) -> None:
     """Adds what ``expression`` reads (iteratively: a long chain of ``||`` is deep)."""
     stack: list[tuple[Expr, Binding]] = [(expression, bindings)]
+
+    def read(
+        chain: Expr, scope: Binding, use: Use, member: tuple[str, ...] = ()
+    ) -> tuple[str, tuple[str, ...]] | None:
+        """Adds the path ``chain`` names (then ``member``), if it names one, and queues its
+        index expressions, which are read on their own; returns the path."""
+        found = _chain(chain, scope)
+        if found is not None:
+            reads.add(Read(found[0], (*found[1], *member), use))
+            stack.extend((index, scope) for index in _indexes(chain))
+        return found
+
     while stack:
         node, scope = stack.pop()
-        chain = _chain(node, scope)
-        if chain is not None:
-            reads.add(Read(chain[0], chain[1], Use.WHOLE))
-            # The index expressions of the chain are read on their own.
-            for index in _indexes(node):
-                stack.append((index, scope))
+        if read(node, scope, Use.WHOLE) is not None:
             continue
-        if node.kind is Kind.SELECT and node.test_only and node.children:
-            operand = _chain(node.children[0], scope)
-            if operand is not None:
-                reads.add(Read(operand[0], (*operand[1], node.name), Use.PRESENCE))
-                for index in _indexes(node.children[0]):
-                    stack.append((index, scope))
-                continue
+        if (
+            node.kind is Kind.SELECT
+            and node.test_only
+            and node.children
+            and read(node.children[0], scope, Use.PRESENCE, (node.name,)) is not None
+        ):
+            continue
         if node.kind is Kind.COMPREHENSION:
             iter_range, accu_init, condition, step, result = node.children
             inner = dict(scope)
             for name in (*node.iter_vars, node.name):
                 inner.pop(name, None)
-            range_chain = _chain(iter_range, scope)
+            # Iterating reads the list (or the map's keys); the items are read through the
+            # variable, as far as the body reads them.
+            range_chain = read(iter_range, scope, Use.SHALLOW)
             if range_chain is not None:
-                # Iterating reads the list (or the map's keys); the items are read through the
-                # variable, as far as the body reads them.
-                reads.add(Read(range_chain[0], range_chain[1], Use.SHALLOW))
-                for index in _indexes(iter_range):
-                    stack.append((index, scope))
                 item = (range_chain[0], (*range_chain[1], ITEM))
                 if node.iter_vars:
                     inner[node.iter_vars[-1]] = item
@@ -309,22 +313,22 @@ def _walk(expression: Expr, bindings: Binding, reads: set[Read]) -> None:
             for part in (condition, step, result):
                 stack.append((part, inner))
             continue
-        if node.kind is Kind.CALL and node.name == "@in" and len(node.children) == 2:
-            container = _chain(node.children[1], scope)
-            if container is not None:
-                reads.add(Read(container[0], container[1], Use.MEMBERSHIP))
-                for index in _indexes(node.children[1]):
-                    stack.append((index, scope))
-                stack.append((node.children[0], scope))
-                continue
-        if node.kind is Kind.CALL and node.name == "size" and len(node.children) == 1:
-            only = _chain(node.children[0], scope)
-            if only is not None:
-                # size() reads how many items or members there are, not what they are.
-                reads.add(Read(only[0], only[1], Use.SHALLOW))
-                for index in _indexes(node.children[0]):
-                    stack.append((index, scope))
-                continue
+        if (
+            node.kind is Kind.CALL
+            and node.name == "@in"
+            and len(node.children) == 2
+            and read(node.children[1], scope, Use.MEMBERSHIP) is not None
+        ):
+            stack.append((node.children[0], scope))
+            continue
+        # size() reads how many items or members there are, not what they are.
+        if (
+            node.kind is Kind.CALL
+            and node.name == "size"
+            and len(node.children) == 1
+            and read(node.children[0], scope, Use.SHALLOW) is not None
+        ):
+            continue
         for child in node.children:
             stack.append((child, scope))
 

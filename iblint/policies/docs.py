@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from iblint.policies import Policy, PolicyExample
+from iblint.rule_docs import indent, language
 
-_LANGUAGES = {"terraform": "hcl"}
 #: The API reference of each kind of resource: a policy is written against its member names.
 API_REFERENCE = {
     "image-recipe": "CreateImageRecipe",
@@ -54,15 +54,15 @@ def help_text(policy: Policy) -> str:
         *_facts(policy),
         "",
         "Must hold (CEL):",
-        _indent(policy.expression),
+        indent(policy.expression),
         "",
         "Message when it does not:",
-        _indent(policy.message),
+        indent(policy.message),
     ]
     if bad is not None:
-        parts += ["", f"Example that fails ({bad.format}):", _indent(bad.content)]
+        parts += ["", f"Example that fails ({bad.format}):", indent(bad.content)]
     if good is not None:
-        parts += ["", f"Passes ({good.format}):", _indent(good.content)]
+        parts += ["", f"Passes ({good.format}):", indent(good.content)]
     parts += ["", f"Default severity: {policy.severity.value}"]
     return "\n".join(parts).rstrip() + "\n"
 
@@ -84,10 +84,8 @@ def help_markdown(policy: Policy) -> str:
     parts += ["", "## Members (API reference)", *(f"- {url}" for url in references(policy))]
     for title, example in (("## Example", bad), ("Passes:", good)):
         if example is not None:
-            language = _LANGUAGES.get(
-                example.format, "json" if "json" in example.format else "yaml"
-            )
-            parts += ["", title, f"```{language}", example.content.rstrip(), "```"]
+            fence = f"```{language(example.format)}"
+            parts += ["", title, fence, example.content.rstrip(), "```"]
     return "\n".join(parts) + "\n"
 
 
@@ -105,7 +103,3 @@ def sarif_rule(policy: Policy, level: str, description: Any) -> dict[str, Any]:
         "helpUri": references(policy)[0],
         "properties": {"tags": ["image-builder", "policy"], "source": policy.display},
     }
-
-
-def _indent(text: str) -> str:
-    return "\n".join(f"    {line}" if line else "" for line in text.rstrip().splitlines())

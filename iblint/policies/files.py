@@ -116,25 +116,14 @@ def read_policy(path: Path) -> Policy:
 
 
 def _read(path: Path, display: str) -> str:
-    try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as error:
-        raise PolicyError(f"{display}: cannot read: {error.strerror or error}") from None
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise PolicyError(f"{display}: not a regular file")
-        data = b""
-        while len(data) <= MAX_POLICY_BYTES:
-            chunk = os.read(descriptor, MAX_POLICY_BYTES + 1 - len(data))
-            if not chunk:
-                break
-            data += chunk
-    except OSError as error:
-        raise PolicyError(f"{display}: cannot read: {error.strerror or error}") from None
-    finally:
-        os.close(descriptor)
-    if len(data) > MAX_POLICY_BYTES:
-        raise PolicyError(f"{display}: larger than {MAX_POLICY_BYTES // 1024} KiB, not read")
+    from iblint.problems import InputProblemKind
+    from iblint.reading import read_file
+
+    data = read_file(path, MAX_POLICY_BYTES, always_report=True)
+    if not isinstance(data, bytes):
+        if data is None or data.kind == InputProblemKind.TOO_LARGE:
+            raise PolicyError(f"{display}: larger than {MAX_POLICY_BYTES // 1024} KiB, not read")
+        raise PolicyError(f"{display}: {data.message}")
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from iblint.model import Finding, Severity
 from iblint.syntax.limits import MAX_FILE_BYTES
+from iblint.text_safety import printable
 
 if TYPE_CHECKING:
     from iblint.policies import PolicySet
@@ -50,6 +51,12 @@ FORMATS = {
     "github": "iblint.reporters.github",
     "gitlab": "iblint.reporters.gitlab",
 }
+
+
+def message_and_fix(finding: Finding) -> str:
+    """A finding's message and fix in one line, ``message. Fix: fix``, each escaped and bounded
+    (:func:`iblint.text_safety.printable`), for the formats with a single text field."""
+    return f"{printable(finding.message)}. Fix: {printable(finding.fix)}"
 
 
 def get_reporter(name: str) -> Reporter:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import TextIO
 
 from iblint.model import Finding, Severity
-from iblint.reporters import ReportContext
+from iblint.reporters import ReportContext, message_and_fix
 from iblint.reporters.locations import SourceRoot
-from iblint.text_safety import escaped, printable
+from iblint.text_safety import escaped
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 
@@ -43,5 +43,5 @@ def write(findings: list[Finding], context: ReportContext, stream: TextIO) -> No
                 f"title={_escape_property(title)}",
             ]
         )
-        message = f"{printable(finding.message)}. Fix: {printable(finding.fix)}"
-        stream.write(f"::{_COMMANDS[finding.severity]} {properties}::{_escape_data(message)}\n")
+        message = _escape_data(message_and_fix(finding))
+        stream.write(f"::{_COMMANDS[finding.severity]} {properties}::{message}\n")

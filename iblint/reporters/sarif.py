@@ -24,7 +24,7 @@ from urllib.parse import quote
 from iblint import __version__
 from iblint.fingerprints import file_line_hashes
 from iblint.model import Finding, Severity
-from iblint.reporters import ReportContext
+from iblint.reporters import ReportContext, message_and_fix
 from iblint.reporters.locations import SourceRoot, source_root
 from iblint.rule_docs import help_markdown, help_text
 from iblint.rule_urls import rule_url
@@ -123,11 +123,10 @@ def build_log(
             "help": {"text": help_text(spec), "markdown": help_markdown(spec)},
             "defaultConfiguration": {"level": level},
             "properties": properties,
+            # The rule's help is in `help`; helpUri points at the primary public source behind
+            # it, its first reference (every one is an https URL: tests/test_public_sources.py).
+            "helpUri": spec.references[0],
         }
-        # The rule's help is in `help`; helpUri points at the primary public source behind it.
-        public = [reference for reference in spec.references if reference.startswith("https://")]
-        if public:
-            rule["helpUri"] = public[0]
         rules.append(rule)
     for policy in policies or ():  # the users' own rules, after iblint's
         from iblint.policies.docs import sarif_rule
@@ -150,7 +149,7 @@ def build_log(
             "ruleId": finding.rule_id,
             "ruleIndex": rule_index[finding.rule_id],
             "level": finding.severity.value,
-            "message": {"text": f"{printable(finding.message)}. Fix: {printable(finding.fix)}."},
+            "message": {"text": f"{message_and_fix(finding)}."},
             "locations": [
                 {
                     "physicalLocation": {

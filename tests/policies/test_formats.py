@@ -310,19 +310,19 @@ def test_each_fn_if_branch_is_checked(tmp_path: Path) -> None:
     assert positions(findings(tmp_path, policy, document, "cloudformation-yaml")) == ["9:33"]
 
 
+OWNER_TAG_POLICY = """
+    id: ORG006
+    name: required-tags
+    summary: Recipes carry an Owner tag.
+    resources: [image-recipe]
+    at: tags
+    message: no Owner tag
+    expression: has(resource.tags) && "Owner" in resource.tags
+"""
+
+
 def test_an_fn_if_that_removes_a_member_is_absent_in_that_branch(tmp_path: Path) -> None:
-    policy = policy_file(
-        tmp_path,
-        """
-        id: ORG006
-        name: required-tags
-        summary: Recipes carry an Owner tag.
-        resources: [image-recipe]
-        at: tags
-        message: no Owner tag
-        expression: has(resource.tags) && "Owner" in resource.tags
-        """,
-    )
+    policy = policy_file(tmp_path, OWNER_TAG_POLICY)
     document = f"""
         Resources:
           Recipe:
@@ -354,18 +354,7 @@ def test_an_fn_if_that_removes_a_member_is_absent_in_that_branch(tmp_path: Path)
 def test_has_and_in_read_only_what_they_need(
     tags: str, expected: list[str], tmp_path: Path
 ) -> None:
-    policy = policy_file(
-        tmp_path,
-        """
-        id: ORG006
-        name: required-tags
-        summary: Recipes carry an Owner tag.
-        resources: [image-recipe]
-        at: tags
-        message: no Owner tag
-        expression: has(resource.tags) && "Owner" in resource.tags
-        """,
-    )
+    policy = policy_file(tmp_path, OWNER_TAG_POLICY)
     document = f"""
         Resources:
           Recipe:

@@ -19,7 +19,7 @@ from iblint.model import (
     alternatives,
 )
 from iblint.registry import CheckContext, rule
-from iblint.text_safety import clipped, escaped, shown
+from iblint.text_safety import printable, shown
 from iblint.versions import ImageBuilderArn, Version, parse_arn
 
 #: How much of a value from a checked or catalog file a message repeats: names are at most 128
@@ -73,22 +73,22 @@ def _resolved_references(
 
 
 def _message(arn: ImageBuilderArn, builds: list[CatalogEntry]) -> str:
-    name = _bounded(arn.name, _MAX_NAME)
+    name = printable(arn.name, _MAX_NAME)
     reason = _reasons(builds)
     if len(builds) == 1 and arn.build is not None:
         entry = builds[0]
         if entry.is_build:
             return (
-                f"component {name} {_bounded(entry.label, _MAX_LABEL)} is {entry.status} in the "
+                f"component {name} {printable(entry.label, _MAX_LABEL)} is {entry.status} in the "
                 f"catalog: new recipes cannot use it{reason}"
             )
         return (
-            f"component {name} {_bounded(_label(arn), _MAX_LABEL)} belongs to version "
-            f"{_bounded(entry.label, _MAX_LABEL)}, which is {entry.status} in the catalog: new "
+            f"component {name} {printable(_label(arn), _MAX_LABEL)} belongs to version "
+            f"{printable(entry.label, _MAX_LABEL)}, which is {entry.status} in the catalog: new "
             f"recipes cannot use it{reason}"
         )
     listed = ", ".join(
-        f"{_bounded(build.label, _MAX_LABEL)} ({build.status})"
+        f"{printable(build.label, _MAX_LABEL)} ({build.status})"
         for build in builds[:_MAX_LISTED_BUILDS]
     )
     if len(builds) > _MAX_LISTED_BUILDS:
@@ -99,7 +99,7 @@ def _message(arn: ImageBuilderArn, builds: list[CatalogEntry]) -> str:
         else "deprecated or disabled"
     )
     return (
-        f"component {name} {_bounded(_label(arn), _MAX_LABEL)} matches only {unusable} builds "
+        f"component {name} {printable(_label(arn), _MAX_LABEL)} matches only {unusable} builds "
         f"in the catalog, {listed}: new recipes cannot use them{reason}"
     )
 
@@ -121,7 +121,7 @@ def _fix(catalog: ComponentCatalog, arn: ImageBuilderArn) -> str:
     if active:
         return (
             f"reference a version that is not deprecated, such as "
-            f"{_bounded(active[-1].label, _MAX_LABEL)} (the newest active one in the catalog)"
+            f"{printable(active[-1].label, _MAX_LABEL)} (the newest active one in the catalog)"
         )
     return "reference a version of the component that is not deprecated, or replace the component"
 
@@ -129,12 +129,6 @@ def _fix(catalog: ComponentCatalog, arn: ImageBuilderArn) -> str:
 def _label(arn: ImageBuilderArn) -> str:
     label = str(arn.version)
     return f"{label}/{arn.build}" if arn.build is not None else label
-
-
-def _bounded(text: str, limit: int) -> str:
-    """A name or version label from a file, as a message shows it: at most ``limit``
-    characters (then the total length), control characters escaped."""
-    return escaped(clipped(text, limit))
 
 
 @rule(
@@ -156,18 +150,18 @@ def disabled_component(resource: Resource, context: CheckContext) -> Iterator[Pr
 
 
 def _disabled_message(arn: ImageBuilderArn, builds: list[CatalogEntry]) -> str:
-    name = _bounded(arn.name, _MAX_NAME)
+    name = printable(arn.name, _MAX_NAME)
     reason = _reasons(builds)
     if len(builds) == 1 and builds[0].is_build and arn.build is not None:
         return (
-            f"component {name} {_bounded(builds[0].label, _MAX_LABEL)} is DISABLED in the "
+            f"component {name} {printable(builds[0].label, _MAX_LABEL)} is DISABLED in the "
             f"catalog: new recipes cannot use it{reason}"
         )
-    listed = ", ".join(_bounded(build.label, _MAX_LABEL) for build in builds[:_MAX_LISTED_BUILDS])
+    listed = ", ".join(printable(build.label, _MAX_LABEL) for build in builds[:_MAX_LISTED_BUILDS])
     if len(builds) > _MAX_LISTED_BUILDS:
         listed += f" and {len(builds) - _MAX_LISTED_BUILDS} more"
     return (
-        f"component {name} {_bounded(_label(arn), _MAX_LABEL)} matches only disabled builds in "
+        f"component {name} {printable(_label(arn), _MAX_LABEL)} matches only disabled builds in "
         f"the catalog ({listed}): new recipes cannot use them{reason}"
     )
 
@@ -177,7 +171,7 @@ def _disabled_fix(catalog: ComponentCatalog, arn: ImageBuilderArn) -> str:
     active = [entry for entry in catalog.resolve(every_version) if entry.status == "ACTIVE"]
     if active:
         return (
-            f"reference an active version, such as {_bounded(active[-1].label, _MAX_LABEL)} "
+            f"reference an active version, such as {printable(active[-1].label, _MAX_LABEL)} "
             "(the newest active one in the catalog)"
         )
     return "reference a version of the component that is active, or replace the component"
@@ -225,4 +219,4 @@ def _component_key(item: Node) -> tuple[tuple[str, ...] | None, str, Span]:
         arn = parse_arn(text, ("component",))
     except ValueError:
         return None, "", node.span
-    return arn.owner_key, _bounded(arn.name, _MAX_NAME), node.span
+    return arn.owner_key, printable(arn.name, _MAX_NAME), node.span

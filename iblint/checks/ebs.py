@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from iblint.checks.values import (
     integer_of,
+    last_only,
     literal_text,
     mapping_items,
     mappings_in,
@@ -17,6 +18,7 @@ from iblint.checks.values import (
 )
 from iblint.model import Mapping, Node, Problem, Resource, ResourceKind, Scalar, Unknown
 from iblint.registry import CheckContext, rule
+from iblint.text_safety import shown
 
 
 def ebs_specifications(resource: Resource) -> Iterator[Mapping]:
@@ -59,13 +61,13 @@ def throughput_on_non_gp3(resource: Resource, context: CheckContext) -> Iterator
             for volume_type in sorted(volume_types):
                 if volume_type.lower() == "gp3":
                     message = (
-                        f"{what} is set, but '{volume_type}' is not a valid volume type (volume "
+                        f"{what} is set, but {shown(volume_type)} is not a valid volume type (volume "
                         "types are lower case: 'gp3'), and only gp3 volumes take a throughput"
                     )
                     fix = "set volumeType to 'gp3' (lower case)"
                 else:
                     message = (
-                        f"{what} is set on a volume of type '{volume_type}', but only gp3 "
+                        f"{what} is set on a volume of type {shown(volume_type)}, but only gp3 "
                         "volumes take a throughput (EC2: 'valid only for gp3 volumes')"
                     )
                     fix = "remove throughput, or set volumeType to 'gp3'"
@@ -82,10 +84,10 @@ def throughput_out_of_range(resource: Resource, context: CheckContext) -> Iterat
             if value is None or minimum <= value <= maximum:
                 continue
             side = "below the minimum" if value < minimum else "above the maximum"
-            shown = "is infinite" if math.isinf(value) else f"{literal_text(throughput)} MiB/s is"
+            said = "is infinite" if math.isinf(value) else f"{literal_text(throughput)} MiB/s is"
             yield Problem(
                 throughput_span,
-                f"throughput {shown} {side}: the allowed range is {minimum}-{maximum} MiB/s",
+                f"throughput {said} {side}: the allowed range is {minimum}-{maximum} MiB/s",
                 f"set throughput between {minimum} and {maximum} MiB/s",
             )
 
@@ -127,19 +129,10 @@ class _Volume(NamedTuple):
     types: frozenset[str] | None
 
 
-#: The volumes of the resource checked last: the engine runs every rule on one resource before
-#: the next, so IB203-IB207 walk its block device mappings once. The body is kept, so its
-#: ``id`` cannot be reused while it is cached.
-_last_volumes: tuple[Mapping | None, list[_Volume]] = (None, [])
-
-
+#: IB203-IB207 read the volumes of one resource in turn: they are worked out once.
+@last_only
 def _volumes(resource: Resource) -> list[_Volume]:
-    global _last_volumes
-    body, volumes = _last_volumes
-    if body is not resource.body:
-        volumes = [_Volume(ebs, _certain_types(ebs)) for ebs in ebs_specifications(resource)]
-        _last_volumes = (resource.body, volumes)
-    return volumes
+    return [_Volume(ebs, _certain_types(ebs)) for ebs in ebs_specifications(resource)]
 
 
 def _certain_types(ebs: Mapping) -> frozenset[str] | None:

@@ -332,9 +332,8 @@ def invalid_action_inputs(resource: Resource, context: CheckContext) -> Iterator
             if module.inputs_required:
                 yield Problem(
                     inputs.anchor if inputs is not None else step.node.span,
-                    f"{step_label(step)} has no inputs: {step.action} needs "
-                    f"{_needs(step.action or '', module)}",
-                    f"add `inputs:` with {_needs(step.action or '', module)} ({module.url})",
+                    f"{step_label(step)} has no inputs: {step.action} needs {_needs(module)}",
+                    f"add `inputs:` with {_needs(module)} ({module.url})",
                 )
             continue
         assert inputs is not None
@@ -344,7 +343,7 @@ def invalid_action_inputs(resource: Resource, context: CheckContext) -> Iterator
             yield Problem(
                 inputs.span,
                 f"the inputs of {step_label(step)} are an empty list: {step.action} needs "
-                f"{_needs(step.action or '', module)}",
+                f"{_needs(module)}",
                 f"give the inputs ({module.url})",
             )
             continue
@@ -352,7 +351,7 @@ def invalid_action_inputs(resource: Resource, context: CheckContext) -> Iterator
             yield from _input_set(step, module, input_set)
 
 
-def _needs(action: str, module: toe.ActionModule) -> str:
+def _needs(module: toe.ActionModule) -> str:
     if module.one_of:
         return " or ".join(module.one_of)
     if not module.required:
@@ -369,7 +368,7 @@ def _input_set(step: Step, module: toe.ActionModule, node: Node) -> Iterator[Pro
             yield Problem(
                 node.span,
                 f"the inputs of {step_label(step)} hold {type_name(node)}: {action} takes a "
-                f"mapping of inputs ({_needs(action, module)})",
+                f"mapping of inputs ({_needs(module)})",
                 f"write the inputs as a mapping ({module.url})",
             )
         return
@@ -378,7 +377,7 @@ def _input_set(step: Step, module: toe.ActionModule, node: Node) -> Iterator[Pro
         yield Problem(
             node.span,
             f"the inputs of {step_label(step)} have no {' or '.join(missing)}: {action} needs "
-            f"{_needs(action, module)}",
+            f"{_needs(module)}",
             f"add {', '.join(missing)} to the inputs ({module.url})",
         )
     if module.one_of:
@@ -468,9 +467,7 @@ def _count(step: Step, name: str, special: int) -> Iterator[Problem]:
     node = step.node.get(name)
     if node is None or not is_known(node):
         return
-    number = integer_of(node)
-    if isinstance(node, Scalar) and isinstance(node.value, bool):
-        number = None
+    number = integer_of(node)  # None for a boolean too
     if name == "timeoutSeconds":
         valid = number is not None and (number > 0 or number == special)
         rule_text = "a whole number of seconds above 0, or -1 for no timeout"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from iblint.checks.values import closest, last_only
 from iblint.model import Mapping, Node, Scalar, Sequence
 from iblint.text_safety import shown
 
@@ -30,19 +31,13 @@ class Step(NamedTuple):
 
 
 class _Walked(NamedTuple):
-    document: Mapping
     phases: list[Phase]
     steps: list[Step]
 
 
-#: The last document walked: every rule of a resource walks the same one in turn, so it is
-#: walked once (the reference keeps it alive, so it cannot be confused with another).
-_last: list[_Walked] = []
-
-
+#: Every rule of a resource walks the same document in turn, so it is walked once.
+@last_only
 def _walk(document: Mapping) -> _Walked:
-    if _last and _last[0].document is document:
-        return _last[0]
     found_phases: list[Phase] = []
     found_steps: list[Step] = []
     listed = document.get("phases")
@@ -58,9 +53,7 @@ def _walk(document: Mapping) -> _Walked:
             if isinstance(step, Mapping):
                 name, action = literal(step.get("name")), literal(step.get("action"))
                 found_steps.append(Step(phase, position, step, name, action))
-    walked = _Walked(document, found_phases, found_steps)
-    _last[:] = [walked]
-    return walked
+    return _Walked(found_phases, found_steps)
 
 
 def phases(document: Mapping) -> list[Phase]:
@@ -94,17 +87,7 @@ def is_known(node: Node | None) -> bool:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """``"; did you mean 'X'?"`` for the closest choice to a near miss, else ``""``."""
-    options = list(choices)
-    lowered = {choice.lower(): choice for choice in options}
-    match = lowered.get(word.lower())
-    if match is None:
-        import difflib
-
-        close = difflib.get_close_matches(word, options, n=1, cutoff=0.75)
-        if not close:
-            by_lower = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.75)
-            close = [lowered[by_lower[0]]] if by_lower else []
-        match = close[0] if close else None
+    match = closest(word, choices)
     return f"; did you mean {shown(match)}?" if match is not None and match != word else ""
 
 

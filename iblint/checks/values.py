@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 from iblint.model import Mapping, Node, Scalar, Sequence, Span, alternatives
 from iblint.text_safety import clipped, escaped
+
+_Key = TypeVar("_Key")
+_Value = TypeVar("_Value")
 
 _MAX_DIGITS = 30
 _HUGE: int = 10**_MAX_DIGITS
@@ -86,3 +90,35 @@ def member_alternatives(parent: Mapping, member: str) -> Iterator[tuple[Node | N
             yield None, alternative.anchor if alternative is not None else absent_anchor
         else:
             yield alternative, alternative.span
+
+
+def closest(written: str, choices: Iterable[str]) -> str | None:
+    """The choice the user most likely meant (for "did you mean"): the same name but for case
+    and underscores, else the closest by spelling; ``None`` when none is close."""
+    folded = written.replace("_", "").lower()
+    by_folded: dict[str, str] = {}
+    for choice in choices:
+        key = choice.replace("_", "").lower()
+        if key == folded:
+            return choice
+        by_folded[key] = choice
+    import difflib
+
+    close = difflib.get_close_matches(folded, list(by_folded), n=1, cutoff=0.75)
+    return by_folded[close[0]] if close else None
+
+
+def last_only(compute: Callable[[_Key], _Value]) -> Callable[[_Key], _Value]:
+    """``compute`` remembering its last argument (by identity) and result: the engine runs
+    every rule on one resource before the next, so rules that read the same derived view of it
+    build it once. The argument is kept, so its ``id`` cannot be reused while it is cached."""
+    last: list[tuple[_Key, _Value]] = []
+
+    def cached(key: _Key) -> _Value:
+        if last and last[0][0] is key:
+            return last[0][1]
+        value = compute(key)
+        last[:] = [(key, value)]
+        return value
+
+    return cached

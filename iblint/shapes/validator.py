@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from iblint.checks.values import integer_of, literal_text
+from iblint.checks.values import closest, integer_of, literal_text
 from iblint.model import (
     Choice,
     Mapping,
@@ -203,7 +203,7 @@ class Walk:
 
     def _unknown(self, node: Node, written: str, structure: str, label: str, top: bool) -> None:
         candidates = self._candidates(structure, top)
-        suggestion = _closest(written, candidates)
+        suggestion = closest(written, candidates)
         noun = self.fmt.noun
         if suggestion is not None:
             message = f"{label} has no {noun} {shown(written)}: did you mean {shown(suggestion)}?"
@@ -533,17 +533,3 @@ def _described(node: Node) -> str:
     if isinstance(value, int | float):
         return f"the number {literal_text(node)}"
     return "a value of another type"
-
-
-def _closest(written: str, candidates: list[str]) -> str | None:
-    """The candidate the user most likely meant: the same name but for case and
-    underscores, else the closest by spelling."""
-    folded = written.replace("_", "").lower()
-    for candidate in candidates:
-        if candidate.replace("_", "").lower() == folded:
-            return candidate
-    import difflib
-
-    by_folded = {candidate.replace("_", "").lower(): candidate for candidate in candidates}
-    close = difflib.get_close_matches(folded, list(by_folded), n=1, cutoff=0.75)
-    return by_folded[close[0]] if close else None

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from iblint import problems, reading
+from iblint import problems
 from iblint.dialects import SUFFIXES, has_known_suffix
 from iblint.model import InputProblem
 
@@ -159,13 +159,13 @@ def _entries(directory: Path) -> list[os.DirEntry[str]] | InputProblem:
         with os.scandir(directory) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError as error:
-        return reading.unlisted_directory(error)
+        return problems.unlisted_directory(error)
     if entries:
         try:
             # Listing needs read permission; opening what is inside needs execute (search).
             os.lstat(os.path.join(directory, os.curdir))
         except OSError as error:
-            return reading.unlisted_directory(error, listing=False)
+            return problems.unlisted_directory(error, listing=False)
     return entries
 
 
@@ -186,8 +186,8 @@ def _examine(entry: os.DirEntry[str], top_real: str, root: Path) -> Discovered |
             return Discovered(path, display, follow_symlinks=False)
         mode = entry.stat(follow_symlinks=False).st_mode
     except OSError as error:
-        return Discovered(path, display, _cannot_examine(error), follow_symlinks=False)
-    return Discovered(path, display, reading.not_regular(mode), follow_symlinks=False)
+        return Discovered(path, display, problems.cannot_read(error), follow_symlinks=False)
+    return Discovered(path, display, problems.not_regular(mode), follow_symlinks=False)
 
 
 def _link(path: Path, display: str, top_real: str) -> Discovered | None:
@@ -196,19 +196,15 @@ def _link(path: Path, display: str, top_real: str) -> Discovered | None:
     except OSError as error:
         if error.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP):
             return None  # dangling or looping: the link names no file to check
-        return Discovered(path, display, _cannot_examine(error), follow_symlinks=False)
+        return Discovered(path, display, problems.cannot_read(error), follow_symlinks=False)
     if stat.S_ISDIR(mode):
         return None  # a link to a directory: not walked into, as os.walk does
     if not _is_inside(os.path.realpath(path), top_real):
-        return Discovered(path, display, reading.outside_link(), follow_symlinks=False)
+        return Discovered(path, display, problems.outside_link(), follow_symlinks=False)
     if not stat.S_ISREG(mode):
-        return Discovered(path, display, reading.not_regular(mode), follow_symlinks=False)
+        return Discovered(path, display, problems.not_regular(mode), follow_symlinks=False)
     return Discovered(path, display, follow_symlinks=True)
 
 
 def _is_inside(target: str, directory: str) -> bool:
     return target == directory or target.startswith(directory.rstrip(os.sep) + os.sep)
-
-
-def _cannot_examine(error: OSError) -> InputProblem:
-    return problems.unreadable(f"cannot read the file: {error.strerror or error}")

@@ -10,6 +10,7 @@ Builder structurally (pre-commit hands us every YAML and JSON file, Helm templat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -23,7 +24,14 @@ from iblint.dialects import (
     is_supporting_file,
 )
 from iblint.model import InputProblem, LoadedFile, Node, Resource, Span
-from iblint.reading import SNIFF_BYTES, decode, mentions_image_builder, read_file, read_text
+from iblint.reading import (
+    SNIFF_BYTES,
+    decode,
+    mentions_image_builder,
+    over_limit,
+    read_file,
+    read_text,
+)
 from iblint.suppressions import find_suppressions
 from iblint.syntax.limits import MAX_FILE_BYTES, SizeLimits
 
@@ -41,14 +49,11 @@ def load_path(
     loaded = LoadedFile(display_path)
     if is_supporting_file(display_path):
         return loaded  # read by a dialect for the files it checks, never checked alone
-    plan_bytes = (limits or SizeLimits()).plan
-    larger = (plan_bytes, _may_be_plan) if plan_bytes > max_bytes else None
+    larger = _larger(max_bytes, limits)
     data = read_file(path, max_bytes, follow_symlinks=follow_symlinks, larger=larger)
-    if isinstance(data, bytes):
-        return load_bytes(data, display_path, loaded, max_bytes, path, cache, limits)
-    if data is not None:
-        loaded.input_problems.append(data)
-    return loaded
+    if not isinstance(data, bytes):
+        return _with_problem(loaded, data)
+    return _load_decoded(data, display_path, loaded, path, cache, limits)  # within the limits
 
 
 def load_bytes(
@@ -65,21 +70,39 @@ def load_bytes(
     if is_supporting_file(display_path):
         return loaded
     if len(data) > max_bytes:
-        plan_bytes = (limits or SizeLimits()).plan
-        if plan_bytes <= max_bytes or not _may_be_plan(data[:SNIFF_BYTES]):
-            if mentions_image_builder(data[:SNIFF_BYTES]):
-                loaded.input_problems.append(input_problems.too_large(len(data), max_bytes))
-            return loaded
-        if len(data) > plan_bytes:
-            if mentions_image_builder(data[:SNIFF_BYTES]):
-                problem = input_problems.too_large(len(data), plan_bytes, "max_plan_bytes")
-                loaded.input_problems.append(problem)
-            return loaded
+        larger = _larger(max_bytes, limits)
+        admitted = over_limit(len(data), data[:SNIFF_BYTES], max_bytes, larger)
+        if not isinstance(admitted, int):
+            return _with_problem(loaded, admitted)
+    return _load_decoded(data, display_path, loaded, path, cache, limits)
+
+
+def _larger(
+    max_bytes: int, limits: SizeLimits | None
+) -> tuple[int, Callable[[bytes], bool]] | None:
+    """:func:`iblint.reading.read_file`'s ``larger``: a plan's own limit, if above the file's."""
+    plan_bytes = (limits or SizeLimits()).plan
+    return (plan_bytes, _may_be_plan) if plan_bytes > max_bytes else None
+
+
+def _load_decoded(
+    data: bytes,
+    display_path: str,
+    loaded: LoadedFile,
+    path: Path | None,
+    cache: RunCache | None,
+    limits: SizeLimits | None,
+) -> LoadedFile:
     text = decode(data)
-    if isinstance(text, str):
-        return load_text(text, display_path, loaded, path, cache, limits)
-    if text is not None:
-        loaded.input_problems.append(text)
+    if not isinstance(text, str):
+        return _with_problem(loaded, text)
+    return load_text(text, display_path, loaded, path, cache, limits)
+
+
+def _with_problem(loaded: LoadedFile, problem: InputProblem | None) -> LoadedFile:
+    """``loaded`` with ``problem``, if there is one (``None``: a file skipped quietly)."""
+    if problem is not None:
+        loaded.input_problems.append(problem)
     return loaded
 
 
@@ -151,11 +174,8 @@ def load_component_file(
     or parsed is reported there, and a document not recognisable as one is checked all the
     same."""
     loaded = LoadedFile(display_path)
-    data = read_file(path, max_bytes, follow_symlinks=follow_symlinks, always_report=True)
-    if not isinstance(data, bytes):
-        loaded.input_problems.append(data or input_problems.unreadable("cannot read the file"))
-        return loaded
-    text = decode(data)
+    # ``None``: bytes decode() skips quietly (binary, or bad UTF-8 not naming Image Builder).
+    text = read_text(path, max_bytes, follow_symlinks=follow_symlinks, always_report=True)
     if not isinstance(text, str):
         loaded.input_problems.append(
             text

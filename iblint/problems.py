@@ -8,6 +8,7 @@ engine turns an :class:`~iblint.model.InputProblem` into a finding of the rule i
 from __future__ import annotations
 
 import enum
+import stat
 
 from iblint.model import InputProblem, Span
 from iblint.syntax.limits import MAX_DEPTH, MAX_EXPANDED_NODES
@@ -108,6 +109,54 @@ def unreadable(
     message: str, fix: str = "check the path and its permissions", span: Span | None = None
 ) -> InputProblem:
     return InputProblem(InputProblemKind.UNREADABLE, span or Span(1, 1, 1, 1), message, fix)
+
+
+def cannot_read(error: OSError) -> InputProblem:
+    """IB006 for a file the operating system would not let us open or read, with its reason."""
+    return unreadable(f"cannot read the file: {error.strerror or error}")
+
+
+def _file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, for a message: ``a FIFO``, ``a socket``…"""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link, not followed"
+    return "a special file"
+
+
+def not_regular(mode: int) -> InputProblem:
+    """IB006 for a FIFO, socket, device, directory or unfollowed link: nothing was read."""
+    return unreadable(
+        f"not a regular file ({_file_kind(mode)}); it was not read",
+        "check regular files only: replace it with the file it stands for, or leave it out",
+    )
+
+
+def outside_link() -> InputProblem:
+    """IB006 for a symbolic link, found while walking a directory, whose target is outside it."""
+    return unreadable(
+        "a symbolic link to outside the checked directory; not followed",
+        "name the file it points to on the command line to check it, or replace the link "
+        "with the file",
+    )
+
+
+def unlisted_directory(error: OSError, listing: bool = True) -> InputProblem:
+    """IB006 for a directory the walk cannot list (``listing``) or cannot enter."""
+    verb = "list" if listing else "enter"
+    return unreadable(
+        f"cannot {verb} the directory: {error.strerror or error}; nothing in it was checked",
+        "check the directory's permissions",
+    )
 
 
 def over_budget(seconds: float) -> InputProblem:

@@ -96,7 +96,7 @@ def read_file(
     except OSError as error:
         return _os_problem(error, follow_symlinks)
     if not stat.S_ISREG(mode):
-        return not_regular(mode)
+        return problems.not_regular(mode)
     try:
         descriptor = os.open(path, _OPEN_FLAGS | (0 if follow_symlinks else _O_NOFOLLOW))
     except OSError as error:
@@ -104,15 +104,14 @@ def read_file(
     try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):  # swapped since we looked
-            return not_regular(info.st_mode)
+            return problems.not_regular(info.st_mode)
         option = "max_bytes"
         if info.st_size > max_bytes:
             head = _read_at_most(descriptor, SNIFF_BYTES)
-            if larger is None or not larger[1](head):
-                return _oversized(head, info.st_size, max_bytes, always_report)
-            max_bytes, option = larger[0], "max_plan_bytes"
-            if info.st_size > max_bytes:
-                return _oversized(head, info.st_size, max_bytes, always_report, option)
+            admitted = over_limit(info.st_size, head, max_bytes, larger, always_report)
+            if not isinstance(admitted, int):
+                return admitted
+            max_bytes, option = admitted, "max_plan_bytes"
             os.lseek(descriptor, 0, os.SEEK_SET)
         data = _read_at_most(descriptor, max_bytes + 1, first=info.st_size + 1)
         if len(data) > max_bytes:  # it grew since fstat, or its size is not what fstat says
@@ -140,6 +139,23 @@ def _read_at_most(descriptor: int, limit: int, first: int = _READ_CHUNK) -> byte
     return b"".join(chunks)
 
 
+def over_limit(
+    size: int,
+    head: bytes,
+    max_bytes: int,
+    larger: tuple[int, Callable[[bytes], bool]] | None = None,
+    always_report: bool = False,
+) -> int | InputProblem | None:
+    """For a file of ``size`` bytes, over ``max_bytes``, whose first :data:`SNIFF_BYTES` are
+    ``head``: the larger limit (IB003's ``max_plan_bytes``) when ``larger`` (as in
+    :func:`read_file`) admits the file; else its IB003 problem, or ``None`` to skip it quietly."""
+    if larger is None or not larger[1](head):
+        return _oversized(head, size, max_bytes, always_report)
+    if size > larger[0]:
+        return _oversized(head, size, larger[0], always_report, "max_plan_bytes")
+    return larger[0]
+
+
 def _oversized(
     head: bytes, size: int, max_bytes: int, always_report: bool, option: str = "max_bytes"
 ) -> InputProblem | None:
@@ -151,51 +167,8 @@ def _oversized(
 def _os_problem(error: OSError, followed: bool) -> InputProblem:
     if error.errno == errno.ELOOP and not followed:
         # O_NOFOLLOW's answer for a link: the file is a link, not a loop.
-        return not_regular(stat.S_IFLNK)
-    return problems.unreadable(f"cannot read the file: {error.strerror or error}")
-
-
-def file_kind(mode: int) -> str:
-    """What a file that is not a regular file is, for a message: ``a FIFO``, ``a socket``…"""
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode):
-        return "a character device"
-    if stat.S_ISBLK(mode):
-        return "a block device"
-    if stat.S_ISDIR(mode):
-        return "a directory"
-    if stat.S_ISLNK(mode):
-        return "a symbolic link, not followed"
-    return "a special file"
-
-
-def not_regular(mode: int) -> InputProblem:
-    """IB006 for a FIFO, socket, device, directory or unfollowed link: nothing was read."""
-    return problems.unreadable(
-        f"not a regular file ({file_kind(mode)}); it was not read",
-        "check regular files only: replace it with the file it stands for, or leave it out",
-    )
-
-
-def outside_link() -> InputProblem:
-    """IB006 for a symbolic link, found while walking a directory, whose target is outside it."""
-    return problems.unreadable(
-        "a symbolic link to outside the checked directory; not followed",
-        "name the file it points to on the command line to check it, or replace the link "
-        "with the file",
-    )
-
-
-def unlisted_directory(error: OSError, listing: bool = True) -> InputProblem:
-    """IB006 for a directory the walk cannot list (``listing``) or cannot enter."""
-    verb = "list" if listing else "enter"
-    return problems.unreadable(
-        f"cannot {verb} the directory: {error.strerror or error}; nothing in it was checked",
-        "check the directory's permissions",
-    )
+        return problems.not_regular(stat.S_IFLNK)
+    return problems.cannot_read(error)
 
 
 def decode(data: bytes) -> str | InputProblem | None:

@@ -169,14 +169,11 @@ def syntax_problem(root: tree_sitter.Node, source: SourceText) -> InputProblem |
     if problem is None:
         return None
     # Something missing at the very end is found past the final line break, on a line no
-    # reader sees: point at the end of the last line instead.
-    text_lines = re.split(r"\r\n?|\n", source.data.decode("utf-8", "replace"))
-    if len(text_lines) > 1 and text_lines[-1] == "":
-        text_lines.pop()  # the empty "line" after a final line break
-    if problem.span.start_line > len(text_lines):
-        line = len(text_lines)
-        column = len(text_lines[-1]) + 1
-        return problem._replace(span=Span(line, column, line, column + 1))
+    # reader sees: point at the end of the last line instead (as LineTable.point does).
+    lines = source.lines or LineTable(source.data.decode("utf-8", "surrogateescape"))
+    end = lines.point(lines.length)
+    if problem.span.start_line > end.start_line:
+        return problem._replace(span=end)
     return problem
 
 

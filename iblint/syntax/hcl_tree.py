@@ -159,18 +159,12 @@ class _Converter:
         self.problems: list[InputProblem] = []
         self._too_deep = False
 
-    def span(self, node: tree_sitter.Node) -> Span:
-        if self.source.simple:
-            start, end = node.start_point, node.end_point
-            return Span(start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1)
-        return self.source.span(node)
-
     def too_deep(self, node: tree_sitter.Node) -> bool:
         """Past the depth limit: reported once; what is below is not looked into (the caller
         keeps it as an expression, or an empty block)."""
         if not self._too_deep:
             self._too_deep = True
-            self.problems.append(input_problems.too_deep(self.span(node), "value there"))
+            self.problems.append(input_problems.too_deep(self.source.span(node), "value there"))
         return True
 
     def body(
@@ -249,12 +243,12 @@ class _Converter:
             elif kind == "body":
                 body = child
                 break
-        start, end = self.span(children[0]), self.span(header_end)
+        start, end = self.source.span(children[0]), self.source.span(header_end)
         header = Span(start.start_line, start.start_col, end.end_line, end.end_col)
         pending = None
         if body is not None and not (depth > MAX_DEPTH and self.too_deep(node)):
             pending = (self, body, depth)
-        return Block(block_type, tuple(labels), {}, self.span(node), header, pending)
+        return Block(block_type, tuple(labels), {}, self.source.span(node), header, pending)
 
     def expression(self, node: tree_sitter.Node, depth: int, key_span: Span | None) -> Node:
         source = self.source
@@ -329,7 +323,7 @@ class _Converter:
             if key is None:  # a computed key: the whole object is an expression
                 return Expression(self.source.text(node), False, span, key_span)
             entries.pop(key, None)  # the last of repeated keys wins, in its place
-            entries[key] = self.expression(parts[-1], depth + 1, self.span(parts[0]))
+            entries[key] = self.expression(parts[-1], depth + 1, self.source.span(parts[0]))
         return Mapping(entries, span, key_span)
 
     def _object_key(self, node: tree_sitter.Node) -> str | None:

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any, NoReturn, TypeAlias
 
-from iblint import problems as input_problems
 from iblint.model import InputProblem, Mapping, Node, Scalar, Sequence, Span
 from iblint.syntax.json_tree import (
     _WHITESPACE,
+    _limit_problem,
     _line_starts,
     _no_cyclic_collection,
     _parse,
@@ -23,7 +23,6 @@ from iblint.syntax.json_tree import (
     _SyntaxError,
 )
 from iblint.syntax.limits import MAX_DEPTH, MAX_JSON_VALUES
-from iblint.syntax.positions import LineTable
 
 #: What a selector answers for a value: build its nodes (with positions), or leave it out.
 #: Answering with another selector steps into the value (a mapping or a list) and asks that
@@ -64,16 +63,15 @@ def parse_json_selected(
             return None
         problems: list[InputProblem] = []
         scan_once = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
-        walk = _SelectedWalk(text, _line_starts(text), problems, scan_once)
+        line_starts = _line_starts(text)
+        walk = _SelectedWalk(text, line_starts, problems, scan_once)
         start = _WHITESPACE.match(text).end()  # type: ignore[union-attr]
         try:
             root, _ = walk.container(start, data, select, None, 1)
         except _SyntaxError as error:
-            if error.message.startswith("nesting"):
-                return None, [input_problems.too_deep(LineTable(text).point(error.offset))]
-            if error.message.startswith("too many values"):
-                return None, [input_problems.too_many_values(MAX_JSON_VALUES, "JSON")]
-            return None  # the text was checked: never here, but parse_json would say
+            problem = _limit_problem(text, line_starts, error)
+            # Not a limit: the text was checked, so never here, but parse_json would say.
+            return None if problem is None else (None, [problem])
         except (_Refused, ValueError, IndexError, KeyError, RecursionError):
             return None
     return root, problems

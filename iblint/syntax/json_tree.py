@@ -85,19 +85,28 @@ class _SyntaxError(Exception):
 def parse_json(text: str) -> tuple[Node | None, list[InputProblem]]:
     """The document in ``text`` as nodes, or ``None`` and the syntax problem. Never raises."""
     problems: list[InputProblem] = []
+    line_starts = _line_starts(text)
     with _no_cyclic_collection():
         try:
             root, _, _ = _parse(
-                text, _line_starts(text), problems, MAX_DEPTH, MAX_JSON_VALUES, 0, len(text)
+                text, line_starts, problems, MAX_DEPTH, MAX_JSON_VALUES, 0, len(text)
             )
         except _SyntaxError as error:
-            span = LineTable(text).point(error.offset)
-            if error.message.startswith("nesting"):
-                return None, [input_problems.too_deep(span)]
-            if error.message.startswith("too many values"):
-                return None, [input_problems.too_many_values(MAX_JSON_VALUES, "JSON")]
-            return None, [input_problems.invalid_syntax(span, "JSON", error.message)]
+            problem = _limit_problem(text, line_starts, error)
+            if problem is None:
+                span = LineTable(text, line_starts).point(error.offset)
+                problem = input_problems.invalid_syntax(span, "JSON", error.message)
+            return None, [problem]
     return root, problems
+
+
+def _limit_problem(text: str, line_starts: list[int], error: _SyntaxError) -> InputProblem | None:
+    """The problem of an error that is a limit (depth, value count) reached, else ``None``."""
+    if error.message.startswith("nesting"):
+        return input_problems.too_deep(LineTable(text, line_starts).point(error.offset))
+    if error.message.startswith("too many values"):
+        return input_problems.too_many_values(MAX_JSON_VALUES, "JSON")
+    return None
 
 
 def _line_starts(text: str) -> list[int]:

@@ -23,11 +23,14 @@ class LineTable:
 
     __slots__ = ("length", "line_starts", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, line_starts: list[int] | None = None) -> None:
+        """``line_starts``: where each line of ``text`` starts, when the caller has them."""
         self.text = text
         self.length = len(text)
-        self.line_starts = [0]
-        self.line_starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
+        if line_starts is None:
+            line_starts = [0]
+            line_starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
+        self.line_starts = line_starts
 
     def at(self, offset: int) -> tuple[int, int]:
         offset = max(0, min(offset, self.length))

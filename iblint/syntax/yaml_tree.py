@@ -325,10 +325,8 @@ def parse_yaml(
     loader = _AliasKeepingLoader(text) if has_anchors else _ComposeLoader(text)
     expanded = 0
     documents: list[Node] = []
-    if any(character in text for character in YAML_ONLY_BREAKS):
-        converter = _Converter(_span_by_offsets(LineTable(text)))
-    else:
-        converter = _Converter()
+    table = LineTable(text) if any(character in text for character in YAML_ONLY_BREAKS) else None
+    converter = _Converter() if table is None else _Converter(_span_by_offsets(table))
     try:
         while loader.check_node():
             composed = loader.get_node()
@@ -342,11 +340,10 @@ def parse_yaml(
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(part for part in (error.context, error.problem) if part)
+        span = _mark_span(mark, table or LineTable(text))
         if "maximum nesting depth" in message:
-            return [], [input_problems.too_deep(_mark_span(mark, LineTable(text)))]
-        return [], [
-            input_problems.invalid_syntax(_mark_span(mark, LineTable(text)), "YAML", message)
-        ]
+            return [], [input_problems.too_deep(span)]
+        return [], [input_problems.invalid_syntax(span, "YAML", message)]
     except yaml.YAMLError as error:
         return [], [input_problems.invalid_syntax(Span(1, 1, 1, 1), "YAML", str(error))]
     except (_TooDeep, RecursionError) as error:

@@ -38,9 +38,13 @@ class _ConfigFileError(click.ClickException):
 
 def _file_config(config_path: Path | None, no_config: bool, verbose: bool) -> Config:
     """The configuration file's values (none with ``--no-config``); with ``verbose``, says on
-    standard error which file that is, before reading it."""
+    standard error which file that is, before reading it. A file that cannot be used is a
+    one-line error (exit 2); ``--config`` with ``--no-config`` a usage error."""
     from iblint.config import Config, find_config_file, load_config
+    from iblint.errors import IblintError
 
+    if config_path is not None and no_config:
+        raise click.UsageError("--config and --no-config cannot be used together")
     if no_config:
         path = None
     elif config_path is not None:
@@ -49,7 +53,10 @@ def _file_config(config_path: Path | None, no_config: bool, verbose: bool) -> Co
         path = find_config_file(Path.cwd())
     if verbose:
         click.echo(f"iblint: configuration: {_config_note(path, config_path, no_config)}", err=True)
-    return load_config(path) if path is not None else Config()
+    try:
+        return load_config(path) if path is not None else Config()
+    except IblintError as error:
+        raise _ConfigFileError(str(error)) from None
 
 
 def _config_note(path: Path | None, config_path: Path | None, no_config: bool) -> str:
@@ -264,12 +271,7 @@ def check(
     from iblint.errors import IblintError, PolicyError
     from iblint.reporters import ReportContext, get_reporter
 
-    if config_path is not None and no_config:
-        raise click.UsageError("--config and --no-config cannot be used together")
-    try:
-        file_config = _file_config(config_path, no_config, verbose)
-    except IblintError as error:
-        raise _ConfigFileError(str(error)) from None
+    file_config = _file_config(config_path, no_config, verbose)
     try:
         # The command line's values go on top of the file's, through the same builder.
         config = Config.build(
@@ -288,7 +290,8 @@ def check(
         )
         if statistics and output_format != "text":
             raise click.UsageError("--statistics prints text: use it with --format text")
-        inputs = gather(paths, stdin_filename, config, _file_size_limit(config))
+        max_bytes = _file_size_limit(config)
+        inputs = gather(paths, stdin_filename, config, max_bytes)
         report = check_files(inputs.files, config)
         if fix or diff:
             fixed = _fixed(report, inputs, config, diff, quiet)
@@ -313,7 +316,7 @@ def check(
         report.files_checked,
         use_color and output_format == "text",
         severities=config.severity,
-        max_file_bytes=_file_size_limit(config),
+        max_file_bytes=max_bytes,
         policies=config.policy_set,
         suppressed=report.suppressed,
         show_suppressed=show_suppressed,
@@ -406,14 +409,10 @@ def _write_baseline(path: Path, findings: list[Finding], checked: list[str], qui
 
 
 def _file_size_limit(config: Config) -> int:
-    """The IB003 limit of this run; the SARIF reporter reads no larger file."""
-    from iblint.syntax.limits import MAX_FILE_BYTES
-
-    try:
-        value = int(config.rule_options("IB003").get("max_bytes", MAX_FILE_BYTES))
-    except (AttributeError, TypeError, ValueError):
-        return MAX_FILE_BYTES
-    return value if value > 0 else MAX_FILE_BYTES
+    """The IB003 limit of this run (validated, at least 1); the SARIF reporter reads no larger
+    file."""
+    limit: int = config.rule_options("IB003")["max_bytes"]
+    return limit
 
 
 def _report_to_stdout(reporter: Reporter, findings: list[Finding], context: ReportContext) -> None:
@@ -552,12 +551,10 @@ def _policy_set(
     from iblint.config import CLI_LABELS, Config
     from iblint.errors import IblintError
 
-    if config_path is not None and no_config:
-        raise click.UsageError("--config and --no-config cannot be used together")
+    file_config = _file_config(config_path, no_config, verbose=False)
+    if not policy_paths:
+        return file_config.policy_set
     try:
-        file_config = _file_config(config_path, no_config, verbose=False)
-        if not policy_paths:
-            return file_config.policy_set
         config = Config.build(base=file_config, policies=policy_paths, where=CLI_LABELS)
     except IblintError as error:
         raise _ConfigFileError(str(error)) from None

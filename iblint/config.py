@@ -136,7 +136,7 @@ class Config:
         object.__setattr__(self, "policies", policies)
         if policies and self.policy_set is None:
             object.__setattr__(self, "policy_set", _load_policies(policies))
-        for name, value in _normalised(
+        normal = _normalised(
             where,
             policy_ids=_policy_ids(self.policy_set),
             select=self.select,
@@ -144,10 +144,9 @@ class Config:
             severity=self.severity,
             options=self.options,
             catalog=self.catalogs,
-        ).items():
-            object.__setattr__(self, name, value)
-        _check_option_relations(self.options, _label(where, "options"))
-        for name, value in _adoption_settings(
+        )
+        _check_option_relations(normal.get("options", {}), _label(where, "options"))
+        normal |= _adoption_settings(
             where,
             require_reason=self.require_reason,
             exclude=self.exclude,
@@ -155,7 +154,8 @@ class Config:
             per_file_ignores=self.per_file_ignores,
             fail_on=self.fail_on,
             baseline=self.baseline,
-        ).items():
+        )
+        for name, value in normal.items():
             object.__setattr__(self, name, value)
 
     @classmethod
@@ -733,31 +733,28 @@ def config_from_mapping(data: Mapping[str, Any], source: Path | None) -> Config:
         raise ConfigError(
             f"{where}: unknown setting(s) {names}; known: {', '.join(sorted(known_settings))}"
         )
-    catalogs = data.get("catalog")
-    if catalogs is not None:
-        listed = [catalogs] if isinstance(catalogs, str) else catalogs
-        if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
-            raise ConfigError(f"{where}: catalog must be a path or a list of paths")
-        base = source.parent if source is not None else Path.cwd()
-        catalogs = [base / item for item in listed]
-    policies = data.get("policies")
-    if policies is not None:
-        listed = [policies] if isinstance(policies, str) else policies
-        if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
-            raise ConfigError(f"{where}: policies must be a path or a list of paths")
-        base = source.parent if source is not None else Path.cwd()
-        policies = [base / item for item in listed]
     return Config.build(
         select=data.get("select"),
         ignore=data.get("ignore"),
         severity=data.get("severity"),
         options=data.get("options"),
-        catalogs=catalogs,
+        catalogs=_file_paths(data.get("catalog"), f"{where}: catalog", source),
         source=source,
         where=where,
-        policies=policies,
+        policies=_file_paths(data.get("policies"), f"{where}: policies", source),
         **_adoption_from_mapping(data, source),
     )
+
+
+def _file_paths(value: object, label: str, source: Path | None) -> list[Path] | None:
+    """A configuration file's path or list of paths, relative to the file's folder."""
+    if value is None:
+        return None
+    listed = [value] if isinstance(value, str) else value
+    if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+        raise ConfigError(f"{label} must be a path or a list of paths")
+    base = source.parent if source is not None else Path.cwd()
+    return [base / item for item in listed]
 
 
 def _display(path: Path) -> str:

@@ -4,6 +4,7 @@ resource, stamp rule ID, name and severity, apply selection and inline suppressi
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -83,7 +84,6 @@ def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Re
     """Streams: each file is loaded and checked, then dropped, so memory and time stay linear
     in the input. Rules that consult the component catalog need every catalog document of the
     run first; only the resources they check are kept until the end."""
-    # The spec declares the default; the loader's own limit stands in should it not.
     sizes = config.rule_options("IB003")  # validated, defaults in the spec
     max_bytes: int = sizes["max_bytes"]
     limits = SizeLimits(
@@ -213,12 +213,6 @@ class _Run:
             for rule_id in self.rules
             if config.is_selected(rule_id)
         }
-        self.catalog_kinds = {
-            kind
-            for rule_id in self.contexts
-            if self.rules[rule_id].needs_catalog
-            for kind in self.rules[rule_id].kinds
-        }
         waiting = [
             self.rules[rule_id] for rule_id in self.contexts if self.rules[rule_id].needs_catalog
         ]
@@ -227,12 +221,15 @@ class _Run:
             if all(rule.reads is not None for rule in waiting)
             else None
         )
-        #: The selected rules of each resource kind, in registry order: each resource asks
-        #: only the rules that apply to it.
-        self.rules_by_kind: dict[ResourceKind, list[tuple[str, CheckContext]]] = {}
+        #: The selected rules of each resource kind and whether they wait for the catalog, in
+        #: registry order: each resource asks only the rules that apply to it now.
+        self.rules_by_kind: dict[tuple[ResourceKind, bool], list[tuple[str, CheckContext]]] = {}
         for rule_id, context in self.contexts.items():
-            for kind in self.rules[rule_id].kinds:
-                self.rules_by_kind.setdefault(kind, []).append((rule_id, context))
+            implementation = self.rules[rule_id]
+            for kind in implementation.kinds:
+                key = (kind, implementation.needs_catalog)
+                self.rules_by_kind.setdefault(key, []).append((rule_id, context))
+        self.catalog_kinds = {kind for kind, waits in self.rules_by_kind if waits}
 
     def over_budget(self, path: str, seconds: float) -> list[Finding]:
         """What is reported for a file abandoned past its time budget (IB007): only that,
@@ -302,9 +299,9 @@ class _Run:
                     kept.append(finding._replace(edits=item.edits))
         findings.extend(kept)
 
-    def check(self, loaded: LoadedFile, catalog_rules: bool | None) -> list[Finding]:
+    def check(self, loaded: LoadedFile, catalog_rules: bool) -> list[Finding]:
         """Findings of one file: input problems, then the rules; ``catalog_rules`` picks the
-        rules that need the catalog (True), the others (False) or all of them (None)."""
+        rules that need the catalog (True) or the others (False)."""
         config, index = self.config, self.index
         findings: list[Finding] = []
         for input_problem in loaded.input_problems:
@@ -314,10 +311,8 @@ class _Run:
         related: FileResources | None = None  # made when a rule first asks
         for resource in loaded.resources:
             paths = PathIndex(resource)
-            for rule_id, context in self.rules_by_kind.get(resource.kind, ()):
+            for rule_id, context in self.rules_by_kind.get((resource.kind, catalog_rules), ()):
                 implementation = self.rules[rule_id]
-                if catalog_rules is not None and implementation.needs_catalog != catalog_rules:
-                    continue
                 if implementation.wants_file:
                     context = context._replace(file=loaded.path)
                 if implementation.wants_resources:
@@ -337,8 +332,6 @@ class _Run:
 def source_path(source: Discovered | TextSource) -> str:
     """The file a source stands for, absolute (a text's name is taken from the working
     directory)."""
-    import os
-
     return os.path.abspath(source.name if isinstance(source, TextSource) else source.path)
 
 

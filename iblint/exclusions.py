@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -134,6 +135,10 @@ class _Glob:
         return any(0 < index < count for index in positions)
 
 
+#: A glob split once, not again for every file ``per-file-ignores`` is asked about.
+_compiled = lru_cache(maxsize=1024)(_Glob)
+
+
 def _parts(path: str | os.PathLike[str]) -> list[str]:
     return [part for part in os.path.abspath(path).replace(os.sep, "/").split("/") if part]
 
@@ -218,6 +223,6 @@ def per_file_ignored(config: Config, path: str | os.PathLike[str]) -> tuple[str,
     parts = _parts(path)
     ignored: list[str] = []
     for pattern, prefixes in config.per_file_ignores.items():
-        if _Glob(pattern).matches(parts, False):
+        if _compiled(pattern).matches(parts, False):
             ignored.extend(prefixes)
     return tuple(dict.fromkeys(ignored))

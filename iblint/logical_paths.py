@@ -51,10 +51,6 @@ class PathIndex:
                 best = located
         return best
 
-    def path(self, span: Span) -> tuple[str, ...]:
-        located = self.locate(span)
-        return located.path if located is not None else (self.resource.name,)
-
     def _index(self) -> dict[Span, Located]:
         if self._by_span is not None:
             return self._by_span

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     from iblint.model import InputProblem, Node, Resource, Span
+    from iblint.syntax.positions import LineTable
 
 _T = TypeVar("_T")
 
@@ -56,7 +57,7 @@ class LoadContext:
     """What a dialect may use and report besides the document: the file on disk (Terraform
     reads its module), the run's cache, problems, and where borrowed values came from."""
 
-    __slots__ = ("cache", "origins", "path", "problems", "related", "text")
+    __slots__ = ("_lines", "cache", "origins", "path", "problems", "related", "text")
 
     def __init__(self, path: Path | None, cache: RunCache | None = None, text: str = "") -> None:
         self.path = path
@@ -69,6 +70,17 @@ class LoadContext:
         #: Resources declared beside the document, for rules that relate resources
         #: (:attr:`iblint.model.LoadedFile.related`).
         self.related: list[Resource] = []
+        self._lines: LineTable | None = None
+
+    @property
+    def lines(self) -> LineTable:
+        """The lines of :attr:`text`, tabled when first asked for and once per file (every
+        embedded document of the file is placed through it)."""
+        if self._lines is None:
+            from iblint.syntax.positions import LineTable
+
+            self._lines = LineTable(self.text)
+        return self._lines
 
 
 class Dialect(NamedTuple):

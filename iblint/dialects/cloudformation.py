@@ -48,7 +48,7 @@ _RENAMED = {"Version": "semanticVersion"}
 _DYNAMIC_REFERENCE = "{{resolve:"
 
 
-def is_template(root: Node) -> bool:
+def claims(root: Node) -> bool:
     """Whether ``root`` is a CloudFormation template that declares an Image Builder resource."""
     resources = _resources_section(root)
     return resources is not None and any(
@@ -285,9 +285,6 @@ def _is_no_value(node: Node) -> bool:
         ref = node.get("Ref")
         return isinstance(ref, Scalar) and ref.value == "AWS::NoValue"
     return False
-
-
-claims = is_template
 
 
 def resources(document: Node, context: LoadContext) -> list[Resource]:

@@ -17,7 +17,7 @@ from iblint.model import Mapping, Node, Resource, ResourceKind, Sequence
 NAME = "component document"
 
 
-def is_component_document(root: Node) -> bool:
+def claims(root: Node) -> bool:
     if not isinstance(root, Mapping):
         return False
     phases = root.entries.get("phases")
@@ -28,9 +28,6 @@ def is_component_document(root: Node) -> bool:
     return isinstance(phases, Sequence) and any(
         isinstance(phase, Mapping) and "steps" in phase.entries for phase in phases.items
     )
-
-
-claims = is_component_document
 
 
 def resources(document: Node, context: object) -> list[Resource]:

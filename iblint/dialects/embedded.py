@@ -83,15 +83,12 @@ def component_documents(found: list[Resource], context: LoadContext) -> list[Res
     """The inline documents of the components among ``found`` (CloudFormation and API
     documents: ``data`` is a string of the file)."""
     documents: list[Resource] = []
-    lines: list[LineTable] = []
     for resource in found:
         if resource.kind is not ResourceKind.COMPONENT:
             continue
         for node in alternatives(resource.body.get("data")):
             if isinstance(node, Scalar) and isinstance(node.value, str):
-                if not lines:
-                    lines.append(LineTable(context.text))
-                document = _from_string(node, resource, context, lines[0], hcl=False)
+                document = _from_string(node, resource, context, hcl=False)
                 if document is not None:
                     documents.append(document)
     return documents
@@ -105,7 +102,7 @@ def terraform_documents(
     ``hcl``: native syntax (not ``.tf.json``)."""
     data = resource.body.get("data")
     if isinstance(data, Scalar) and isinstance(data.value, str):
-        document = _from_string(data, resource, context, LineTable(context.text), hcl=hcl)
+        document = _from_string(data, resource, context, hcl=hcl)
         return [document] if document is not None else []
     from iblint.syntax.hcl_tree import Expression
 
@@ -116,10 +113,12 @@ def terraform_documents(
 
 
 def _from_string(
-    node: Scalar, resource: Resource, context: LoadContext, lines: LineTable, hcl: bool
+    node: Scalar, resource: Resource, context: LoadContext, hcl: bool
 ) -> Resource | None:
     assert isinstance(node.value, str)
-    span_map = _string_map(node, node.value, context.text, lines, hcl)
+    if not context.text:
+        return None  # no text to place it in: not checked
+    span_map = _string_map(node, node.value, context.lines, hcl)
     if span_map is None:
         return None  # the text cannot be placed exactly in the file: not checked
     return _parsed(node.value, span_map, node, resource, context)
@@ -145,13 +144,19 @@ def _parsed(
         return None  # not YAML (reported above): nothing in it can be checked
     else:  # nothing but blanks or comments
         body = Mapping({}, holder.span, holder.key_span)
+    return _document_of(resource, body)
+
+
+def _document_of(component: Resource, body: Mapping) -> Resource:
+    """The embedded document's resource: named as its component, so that the component's
+    suppressions cover it."""
     return Resource(
         ResourceKind.COMPONENT_DOCUMENT,
-        resource.name,
+        component.name,
         body,
         body.anchor,
-        resource.named_in_messages,
-        resource.metadata,
+        component.named_in_messages,
+        component.metadata,
     )
 
 
@@ -189,11 +194,12 @@ def _move(root: Node, span_map: SpanMap) -> None:
 # Where the text of a string value stands in the file ------------------------------------------
 
 
-def _string_map(node: Scalar, value: str, text: str, lines: LineTable, hcl: bool) -> SpanMap | None:
-    """How positions of ``value`` map to the file, if ``node``'s source text rebuilds it
-    exactly; else ``None``."""
+def _string_map(node: Scalar, value: str, lines: LineTable, hcl: bool) -> SpanMap | None:
+    """How positions of ``value`` map to the file (``lines``' text), if ``node``'s source text
+    rebuilds it exactly; else ``None``."""
     span = node.span
-    if not text or span.start_line > len(lines.line_starts):
+    text = lines.text
+    if span.start_line > len(lines.line_starts):
         return None
     start = lines.line_starts[span.start_line - 1] + span.start_col - 1
     if not 0 <= start < len(text):
@@ -202,7 +208,7 @@ def _string_map(node: Scalar, value: str, text: str, lines: LineTable, hcl: bool
     if first == '"' or (first == "'" and not hcl):
         return _quoted_map(value, text, start, span.start_line, span.start_col, hcl)
     if (first == "|" and not hcl) or (hcl and text.startswith("<<", start)):
-        return _block_map(value, text, lines, span.start_line)
+        return _block_map(value, lines, span.start_line)
     plain = not hcl and first not in "'\">|&*!" and "\n" not in value
     if plain and text.startswith(value, start):  # a plain scalar on one line, as written
         return _shifted(span.start_line, span.start_col - 1)
@@ -216,11 +222,11 @@ def _shifted(line: int, shift: int) -> SpanMap:
     return moved
 
 
-def _block_map(value: str, text: str, lines: LineTable, header_line: int) -> SpanMap | None:
+def _block_map(value: str, lines: LineTable, header_line: int) -> SpanMap | None:
     """A YAML literal block or an HCL heredoc: line ``k`` of the value is line
     ``header_line + k`` of the file, every line shifted by the same indentation."""
     value_lines = value.split("\n")
-    starts = lines.line_starts
+    text, starts = lines.text, lines.line_starts
     shift: int | None = None
     for index, value_line in enumerate(value_lines):
         if not value_line:
@@ -387,14 +393,7 @@ def _from_encoder(written: Expression, resource: Resource, context: LoadContext)
     document = _literal(value)
     _move(document, moved)
     assert isinstance(document, Mapping)
-    return Resource(
-        ResourceKind.COMPONENT_DOCUMENT,
-        resource.name,
-        document,
-        document.anchor,
-        resource.named_in_messages,
-        resource.metadata,
-    )
+    return _document_of(resource, document)
 
 
 def _literal(node: Node) -> Node:

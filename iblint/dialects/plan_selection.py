@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from iblint.dialects.terraform_names import RESOURCE_KINDS
+from iblint.dialects.terraform_names import MAX_MODULE_DEPTH, RESOURCE_KINDS
 from iblint.model import InputProblem, Node
 from iblint.syntax.json_selected import DROP, KEEP, Selector, parse_json_selected
 
@@ -39,8 +39,6 @@ _UNREAD = frozenset(
         "variables",
     }
 )
-#: As in :mod:`iblint.dialects.terraform_plan`: child modules deeper than this are not read.
-_MAX_MODULE_DEPTH = 50
 
 
 def may_be_plan(head: bytes | str) -> bool:
@@ -99,7 +97,7 @@ def selection(document: Any) -> Selector | None:
         def module_member(key: str | int, value: Any) -> Selector | int:
             if key == "resources" and isinstance(value, list):
                 return planned_resource
-            if key == "child_modules" and isinstance(value, list) and depth < _MAX_MODULE_DEPTH:
+            if key == "child_modules" and isinstance(value, list) and depth < MAX_MODULE_DEPTH:
                 return lambda _, child: module(depth + 1) if isinstance(child, dict) else DROP
             return DROP
 

@@ -29,6 +29,7 @@ from iblint.dialects.embedded import terraform_documents
 from iblint.dialects.terraform_module import Module, VariableValue, is_override_file, module_of
 from iblint.dialects.terraform_names import (
     ADDITIONAL_INSTANCE_CONFIGURATION,
+    ARN_REFERENCE,
     LIST_BLOCKS,
     MAP_ARGUMENTS,
     META,
@@ -53,13 +54,10 @@ from iblint.syntax.hcl_tree import Block, Expression
 from iblint.text_safety import shown
 
 _VARIABLE = re.compile(r"var\s*\.\s*([A-Za-z_][A-Za-z0-9_-]*)")
-#: ``TYPE.NAME.arn`` (or ``.id``, the same ARN for these resources), ``TYPE.NAME[KEY].arn``.
-_RESOURCE_ARN = re.compile(
-    r"(aws_imagebuilder_[a-z_]+)\s*\.\s*([A-Za-z_][A-Za-z0-9_-]*)\s*(?:\[[^\[\]]*\]\s*)?"
-    r"\.\s*(?:arn|id)"
-)
 _TRAVERSAL = re.compile(r"[A-Za-z_][\w-]*(?:\s*\.\s*[\w-]+|\[[^\[\]]*\])*")
 _SHOWN_EXPRESSION = 60
+_ALL_KINDS = frozenset(RESOURCE_KINDS.values())
+_PIPELINES = frozenset({ResourceKind.IMAGE_PIPELINE})
 
 
 def claims(document: Node) -> bool:
@@ -80,17 +78,7 @@ def resources(document: Node, context: LoadContext) -> list[Resource]:
         context.problems,
     )
     found: list[Resource] = []
-    for (type_name, name), body in declarations(document, "resource", 2):
-        kind = RESOURCE_KINDS.get(type_name)
-        if kind is None:
-            continue
-        address = f"{type_name}.{name}"
-        if module is not None and address in module.overridden:
-            continue  # an override file changes it in ways not followed here
-        translator.json = not isinstance(body, Block)
-        if translator.never_created(body):
-            continue
-        translated = translator.body(body, None, "")
+    for kind, address, body, translated in _translated(document, translator, module, _ALL_KINDS):
         found.append(Resource(kind, address, translated, translated.anchor, dialect="terraform"))
         if kind is ResourceKind.COMPONENT:  # its inline AWSTOE document
             data = body.get("data")
@@ -122,19 +110,31 @@ def module_pipelines(module: Module, file_name: str) -> list[Resource]:
     if root is None:
         return []
     translator = ConfigTranslator(lambda: module.variables, {}, [])
-    found: list[Resource] = []
+    return [
+        Resource(kind, address, translated, translated.anchor)
+        for kind, address, _, translated in _translated(root, translator, module, _PIPELINES)
+    ]
+
+
+def _translated(
+    root: Mapping,
+    translator: ConfigTranslator,
+    module: Module | None,
+    kinds: frozenset[ResourceKind],
+) -> Iterator[tuple[ResourceKind, str, Mapping, Mapping]]:
+    """Kind, address, body as written and translated body of each resource of ``kinds`` that
+    ``root`` declares, is ever created, and no override file of the module changes."""
     for (type_name, name), body in declarations(root, "resource", 2):
+        kind = RESOURCE_KINDS.get(type_name)
+        if kind is None or kind not in kinds:
+            continue
         address = f"{type_name}.{name}"
-        if RESOURCE_KINDS.get(type_name) is not ResourceKind.IMAGE_PIPELINE:
-            continue
-        if address in module.overridden:
-            continue
+        if module is not None and address in module.overridden:
+            continue  # an override file changes it in ways not followed here
         translator.json = not isinstance(body, Block)
         if translator.never_created(body):
             continue
-        translated = translator.body(body, None, "")
-        found.append(Resource(ResourceKind.IMAGE_PIPELINE, address, translated, translated.anchor))
-    return found
+        yield kind, address, body, translator.body(body, None, "")
 
 
 def declarations(
@@ -407,7 +407,7 @@ class ConfigTranslator(Translator):
                         self.origins[node.key_span] = origin
                     return _relocated(known.node, node.span, node.key_span)
         if not template:
-            reference = _RESOURCE_ARN.fullmatch(text.strip())
+            reference = ARN_REFERENCE.fullmatch(text.strip())
             if reference is not None and reference.group(1) in RESOURCE_KINDS:
                 target = f"{reference.group(1)}.{reference.group(2)}"
                 return Reference(text.strip()[:_SHOWN_EXPRESSION], target, node.span, node.key_span)

@@ -93,7 +93,7 @@ class Module:
             addresses: set[str] = set()
             for name in self.names:
                 if is_override_file(name):
-                    root = self._configuration(name, b"resource", frozenset({"resource"}))
+                    root = self.configuration(name, b"resource", frozenset({"resource"}))
                     addresses.update(".".join(labels) for labels, _ in _blocks(root, "resource"))
             self._overridden = frozenset(addresses)
         return self._overridden
@@ -128,13 +128,6 @@ class Module:
             found = self._pipelines[name] = module_pipelines(self, name)
         return found
 
-    def configuration(
-        self, name: str, needle: bytes, block_types: frozenset[str]
-    ) -> Mapping | None:
-        """The parsed configuration file ``name`` of the module, if it holds ``needle``, reads
-        and parses without a problem; ``block_types``: the top-level blocks it needs."""
-        return self._configuration(name, needle, block_types)
-
     def _read_variables(self) -> dict[str, VariableValue]:
         defaults: dict[str, VariableValue] = {}
         not_nullable: set[str] = set()
@@ -142,7 +135,7 @@ class Module:
         # Override files come last and win, as in Terraform.
         configuration.sort(key=is_override_file)
         for name in configuration:
-            root = self._configuration(name, b"variable", frozenset({"variable"}))
+            root = self.configuration(name, b"variable", frozenset({"variable"}))
             for labels, body in _blocks(root, "variable"):
                 (variable,) = labels
                 default = body.get("default")
@@ -184,9 +177,11 @@ class Module:
             if _is_literal(node, json):
                 yield variable, node
 
-    def _configuration(
+    def configuration(
         self, name: str, needle: bytes, block_types: frozenset[str]
     ) -> Mapping | None:
+        """The parsed configuration file ``name`` of the module, if it holds ``needle``, reads
+        and parses without a problem; ``block_types``: the top-level blocks it needs."""
         if name.endswith(".json"):
             return self._json(name, needle)
         return self._hcl(name, needle, block_types)

@@ -5,6 +5,7 @@ https://github.com/hashicorp/terraform-provider-aws/tree/main/internal/service/i
 from __future__ import annotations
 
 import functools
+import re
 
 from iblint.model import Mapping, Node, ResourceKind, Scalar, Sequence
 
@@ -16,6 +17,16 @@ RESOURCE_KINDS = {
     "aws_imagebuilder_image_pipeline": ResourceKind.IMAGE_PIPELINE,
     "aws_imagebuilder_image": ResourceKind.IMAGE_PIPELINE,
 }
+
+#: A reference to an Image Builder resource's ARN, in a configuration's expression or a plan's
+#: ``references``: ``TYPE.NAME.arn`` (or ``.id``, the same ARN for these resources),
+#: ``TYPE.NAME[KEY].arn``. Group 1 is the type, group 2 the name.
+ARN_REFERENCE = re.compile(
+    r"(aws_imagebuilder_[a-z_]+)\s*\.\s*([A-Za-z_][A-Za-z0-9_-]*)\s*(?:\[[^\[\]]*\]\s*)?"
+    r"\.\s*(?:arn|id)"
+)
+#: Child modules of a plan deeper than this are not read.
+MAX_MODULE_DEPTH = 50
 
 #: Blocks that may repeat, and the API list member they fill.
 LIST_BLOCKS = {

@@ -18,7 +18,13 @@ from collections.abc import Iterable
 
 from iblint.dialects import LoadContext
 from iblint.dialects.terraform import Translator
-from iblint.dialects.terraform_names import NULLABLE_BOOLS, RESOURCE_KINDS, ZERO_IS_UNSET
+from iblint.dialects.terraform_names import (
+    ARN_REFERENCE,
+    MAX_MODULE_DEPTH,
+    NULLABLE_BOOLS,
+    RESOURCE_KINDS,
+    ZERO_IS_UNSET,
+)
 from iblint.model import (
     InputProblem,
     Mapping,
@@ -33,7 +39,6 @@ from iblint.model import (
 )
 
 _NO_NAMES: frozenset[str] = frozenset()
-_MAX_MODULE_DEPTH = 50
 
 
 class OpenMapping(Mapping):
@@ -174,7 +179,7 @@ def _module_resources(module: Mapping, depth: int) -> list[tuple[str, str, Mappi
             if type_name in RESOURCE_KINDS and address and isinstance(values, Mapping):
                 found.append((address, type_name, values))
     children = module.get("child_modules")
-    if isinstance(children, Sequence) and depth < _MAX_MODULE_DEPTH:
+    if isinstance(children, Sequence) and depth < MAX_MODULE_DEPTH:
         for child in children.items:
             if isinstance(child, Mapping):
                 found.extend(_module_resources(child, depth + 1))
@@ -187,9 +192,6 @@ _TIES = {
     "image_recipe_arn": "imageRecipeArn",
     "infrastructure_configuration_arn": "infrastructureConfigurationArn",
 }
-_REFERENCE = re.compile(
-    r"(aws_imagebuilder_[a-z_]+)\.([A-Za-z_][A-Za-z0-9_-]*)(?:\[[^\[\]]*\])?\.(?:arn|id)"
-)
 _INSTANCE_KEY = re.compile(r"\[[^\[\]]*\]")
 
 
@@ -209,7 +211,7 @@ def _configuration_references(root: Mapping) -> dict[str, dict[str, str]]:
     pending: list[tuple[Node | None, str, int]] = [(module, "", 0)]
     while pending:
         current, prefix, depth = pending.pop()
-        if not isinstance(current, Mapping) or depth > _MAX_MODULE_DEPTH:
+        if not isinstance(current, Mapping) or depth > MAX_MODULE_DEPTH:
             continue
         resources = current.get("resources")
         for declaration in resources.items if isinstance(resources, Sequence) else []:
@@ -244,7 +246,7 @@ def _single_target(expression: Node | None) -> str | None:
     targets = {
         f"{match.group(1)}.{match.group(2)}"
         for item in references.items
-        if (text := _text(item)) is not None and (match := _REFERENCE.fullmatch(text))
+        if (text := _text(item)) is not None and (match := ARN_REFERENCE.fullmatch(text))
         if match.group(1) in RESOURCE_KINDS
     }
     return targets.pop() if len(targets) == 1 else None

@@ -65,7 +65,8 @@ class RuleImplementation(NamedTuple):
     #: The check looks up other resources of the file (:class:`FileResources`).
     wants_resources: bool = False
     #: The top-level members the check reads (``None``: any). A check that waits for the
-    #: catalog keeps only these of each resource until every file is read: memory stays flat.
+    #: catalog keeps only these of each resource until every file is read, and only if they
+    #: hold a literal value (catalog rules resolve literal references): memory stays flat.
     reads: frozenset[str] | None = None
 
 

@@ -98,16 +98,18 @@ def statistics(findings: list[Finding], fixable: frozenset[str] = frozenset()) -
 
 class _Sources:
     """The lines of the files findings point into, read once each (bounded, as the checks
-    read them); a file that cannot be read shows no source."""
+    read them); a file that cannot be read shows no source. Findings come sorted by file, so
+    only the current file's lines are kept: memory stays flat in the number of files."""
 
     def __init__(self, context: ReportContext) -> None:
         self.context = context
-        self.lines: dict[str, list[str] | None] = {}
+        self.path: str | None = None
+        self.lines: list[str] | None = None
 
     def line(self, path: str, number: int) -> str | None:
-        if path not in self.lines:
-            self.lines[path] = self._read(path)
-        lines = self.lines[path]
+        if path != self.path:
+            self.path, self.lines = path, self._read(path)
+        lines = self.lines
         if lines is None or not 1 <= number <= len(lines):
             return None
         return lines[number - 1]

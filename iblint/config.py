@@ -90,6 +90,10 @@ def _empty() -> Mapping[str, Any]:
     return MappingProxyType({})
 
 
+#: The most processes ``jobs`` may ask for.
+MAX_JOBS = 64
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """What to check and how. Immutable; build one with :meth:`Config.build` (or
@@ -129,6 +133,9 @@ class Config:
     policies: tuple[Path, ...] = ()
     #: The policies read from ``policies`` (read when the configuration is built).
     policy_set: PolicySet | None = field(default=None, compare=False, hash=False, repr=False)
+    #: How many processes check the files (``--jobs``); ``None``: as many as pay off
+    #: (:mod:`iblint.parallel`); 1: this process only.
+    jobs: int | None = None
 
     def __post_init__(self) -> None:
         where = _display(self.source) if self.source is not None else "configuration"
@@ -157,6 +164,10 @@ class Config:
         )
         for name, value in normal.items():
             object.__setattr__(self, name, value)
+        if self.jobs is not None and (type(self.jobs) is not int or not 1 <= self.jobs <= MAX_JOBS):
+            raise ConfigError(
+                f"{_label(where, 'jobs')}: expected a whole number from 1 to {MAX_JOBS}"
+            )
 
     @classmethod
     def build(
@@ -177,6 +188,7 @@ class Config:
         per_file_ignores: Mapping[str, str | Iterable[str]] | None = None,
         fail_on: Severity | str | None = None,
         baseline: str | os.PathLike[str] | None = None,
+        jobs: int | None = None,
     ) -> Config:
         """A validated configuration: ``base``'s values (default: none) with these on top.
 
@@ -194,6 +206,9 @@ class Config:
         ``per_file_ignores`` (glob to rule IDs or prefixes, merged glob by glob), ``fail_on``
         (``error``, ``warning`` or ``note``) and ``baseline`` (a path) replace ``base``'s
         when given.
+
+        ``jobs``: how many processes check the files (``None`` leaves ``base``'s; its default
+        is as many as pay off on this machine).
 
         Raises :class:`~iblint.errors.ConfigError` for an unknown rule or option, a value of
         the wrong type or out of its bounds (bounds are declared in each rule's spec), or a
@@ -230,6 +245,7 @@ class Config:
             source=source if source is not None else base.source,
             policies=policy_paths,
             policy_set=policy_set,
+            jobs=jobs if jobs is not None else base.jobs,
             **_merged_adoption_settings(
                 base,
                 where,

@@ -87,7 +87,70 @@ def check_files(files: Iterable[Discovered | TextSource], config: Config) -> Rep
 def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Report:
     """Streams: each file is loaded and checked, then dropped, so memory and time stay linear
     in the input. Rules that consult the component catalog need every catalog document of the
-    run first; only the resources they check are kept until the end."""
+    run first; only the resources they check are kept until the end. With several processes
+    (``jobs``), each checks its share of the files that way and the catalog rules run here."""
+    catalog = _catalog_from_files(config)
+    run = _Run(config, catalog)
+    from iblint.parallel import shares
+
+    parts = shares(files, config.jobs)
+    if len(parts) == 1:
+        first = _first_pass(parts[0], run, catalog)
+    else:
+        from iblint.parallel import in_processes
+
+        partials = in_processes(parts, lambda part: _first_pass(part, run, catalog, True))
+        first = _Partial.merged(partials)
+        for partial in partials[1:]:  # the others' catalog entries (the first's are added)
+            catalog.add_resources(partial.catalog_entries)
+    findings, suppressed = first.findings, first.suppressed
+    seconds: float = config.rule_options("IB007")["max_seconds"]
+    for entry in first.waiting:
+        loaded, state, earlier = entry.unpacked()
+        try:
+            with file_budget(seconds):
+                file_findings = run.check(loaded, catalog_rules=True)
+        except OverBudget:
+            run.settle(state, earlier, findings, suppressed)
+            findings.extend(run.over_budget(loaded.path, seconds))
+            continue
+        run.settle(state, earlier + file_findings, findings, suppressed)
+    findings.sort(key=lambda finding: finding.sort_key)
+    suppressed.sort(key=lambda finding: finding.sort_key)
+    return Report(findings, first.files_checked, tuple(suppressed))
+
+
+class _Partial(NamedTuple):
+    """What checking a share of the files gives before the catalog rules run."""
+
+    files_checked: int
+    findings: list[Finding]
+    suppressed: list[Finding]
+    #: The files whose resources wait for the catalog rules.
+    waiting: list[_Waiting]
+    #: The catalog documents' resources found (only where another process needs them).
+    catalog_entries: list[Resource]
+
+    @staticmethod
+    def merged(partials: list[_Partial]) -> _Partial:
+        return _Partial(
+            sum(partial.files_checked for partial in partials),
+            [finding for partial in partials for finding in partial.findings],
+            [finding for partial in partials for finding in partial.suppressed],
+            [entry for partial in partials for entry in partial.waiting],
+            [entry for partial in partials for entry in partial.catalog_entries],
+        )
+
+
+def _first_pass(
+    files: Iterable[Discovered | TextSource],
+    run: _Run,
+    catalog: ComponentCatalog,
+    keep_catalog_entries: bool = False,
+) -> _Partial:
+    """Loads and checks ``files`` with every rule but the catalog ones, adding what they hold
+    of the catalog to ``catalog``."""
+    config = run.config
     sizes = config.rule_options("IB003")  # validated, defaults in the spec
     max_bytes: int = sizes["max_bytes"]
     limits = SizeLimits(
@@ -98,12 +161,9 @@ def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Re
     )
     cache = RunCache()
     references = file_references(cache)  # documents Terraform reads with file("...")
-    catalog = _catalog_from_files(config)
-    run = _Run(config, catalog)
+    partial = _Partial(0, [], [], [], [])
+    findings, suppressed, waiting = partial.findings, partial.suppressed, partial.waiting
     files_checked = 0
-    findings: list[Finding] = []
-    suppressed: list[Finding] = []
-    waiting: list[_Waiting] = []
     seconds: float = config.rule_options("IB007")["max_seconds"]
     for source in references.sources(files, config):
         files_checked += 1
@@ -117,6 +177,12 @@ def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Re
             findings.extend(run.over_budget(display, seconds))
             continue
         catalog.add_resources(loaded.resources)
+        if keep_catalog_entries:
+            partial.catalog_entries.extend(
+                resource
+                for resource in loaded.resources
+                if resource.kind is ResourceKind.COMPONENT_CATALOG_ENTRY
+            )
         state = run.file_state(loaded, source)
         kept = [run.kept_for_catalog(r) for r in loaded.resources if run.needs_catalog(r)]
         loaded.resources = [resource for resource in kept if resource is not None]
@@ -127,19 +193,7 @@ def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Re
         if loaded.resources:
             loaded.input_problems = []
             waiting.append(_Waiting.of(loaded, state, file_findings))
-    for entry in waiting:
-        loaded, state, earlier = entry.unpacked()
-        try:
-            with file_budget(seconds):
-                file_findings = run.check(loaded, catalog_rules=True)
-        except OverBudget:
-            run.settle(state, earlier, findings, suppressed)
-            findings.extend(run.over_budget(loaded.path, seconds))
-            continue
-        run.settle(state, earlier + file_findings, findings, suppressed)
-    findings.sort(key=lambda finding: finding.sort_key)
-    suppressed.sort(key=lambda finding: finding.sort_key)
-    return Report(findings, files_checked, tuple(suppressed))
+    return partial._replace(files_checked=files_checked)
 
 
 class _Waiting:

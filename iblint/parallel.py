@@ -1,0 +1,162 @@
+"""Checking a run's files in several processes (``--jobs``), where that pays off.
+
+The files are split into shares; each share is checked by a forked process with every rule
+but the catalog ones, which run in this process once every share's catalog documents are in
+(:mod:`iblint.engine`). A Terraform module is never split: every file of a folder that holds
+a ``.tf`` or ``.tf.json`` file goes to one share, since a module's files are read together
+(variables, ``file("...")`` references).
+
+When it pays off (measured on a 2-CPU machine, ``benchmarks/bench.py``): forking and
+passing a share's findings back costs a few milliseconds, so a run uses one process per
+:data:`MIN_FILES_PER_PROCESS` files, at most one per CPU this process may use. Without
+``os.fork`` (Windows), or when a forked process fails in any way, the files are checked here,
+one share after another: the result never depends on how many processes ran.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable
+from typing import IO, TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from iblint.discover import Discovered
+
+_S = TypeVar("_S")
+_R = TypeVar("_R")
+
+#: Below this many files a share costs more to hand to another process than it saves.
+MIN_FILES_PER_PROCESS = 40
+#: The suffixes of the files of a Terraform module, which one process checks together.
+_MODULE_SUFFIXES = (".tf", ".tf.json")
+
+
+def usable_cpus() -> int:
+    """How many CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def shares(files: Iterable[_S], jobs: int | None) -> list[Iterable[_S]]:
+    """``files`` split into one share per process, each in the files' order: a single share
+    (``files`` itself, still a lazy stream: memory stays flat) when one process does."""
+    if jobs == 1 or not hasattr(os, "fork"):
+        return [files]
+    listed = list(files)
+    count = jobs if jobs is not None else min(usable_cpus(), len(listed) // MIN_FILES_PER_PROCESS)
+    if count <= 1 or not all(_on_disk(source) for source in listed):
+        return [listed]
+    units = _units(listed)
+    count = min(count, len(units))
+    # Contiguous runs of units of about equal numbers of files: neighbours (one folder) stay
+    # together, and each share keeps the walk's order.
+    parts: list[list[_S]] = [[] for _ in range(count)]
+    target = len(listed) / count
+    done = 0
+    for unit in units:
+        parts[min(count - 1, int((done + len(unit) / 2) / target))].extend(unit)
+        done += len(unit)
+    return [part for part in parts if part]
+
+
+def _on_disk(source: object) -> bool:
+    from iblint.discover import Discovered
+
+    return isinstance(source, Discovered)
+
+
+def _units(files: list[_S]) -> list[list[_S]]:
+    """The files grouped as one process must check them: a Terraform module's folder
+    together, every other file alone; in the order of each unit's first file."""
+    module_folders = {
+        os.path.dirname(source.path)
+        for source in _discovered(files)
+        if source.problem is None and str(source.path).endswith(_MODULE_SUFFIXES)
+    }
+    units: list[list[_S]] = []
+    by_folder: dict[str, list[_S]] = {}
+    for source, discovered in zip(files, _discovered(files), strict=True):
+        folder = os.path.dirname(discovered.path)
+        if folder not in module_folders:
+            units.append([source])
+        elif folder in by_folder:
+            by_folder[folder].append(source)
+        else:
+            by_folder[folder] = [source]
+            units.append(by_folder[folder])
+    return units
+
+
+def _discovered(files: list[_S]) -> list[Discovered]:
+    return files  # type: ignore[return-value]  # checked by _on_disk
+
+
+def in_processes(parts: list[Iterable[_S]], work: Callable[[Iterable[_S]], _R]) -> list[_R]:
+    """``work`` of each share, the first in this process and each other in a forked one, in
+    the shares' order. A share whose process fails is worked here instead."""
+    import tempfile
+
+    children: list[tuple[int, IO[bytes]]] = []
+    try:
+        for part in parts[1:]:
+            out: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _result or below
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the child, which exits here
+                _child(work, part, out)
+            children.append((pid, out))
+        results = [work(parts[0])]
+        for part in parts[1:]:
+            pid, out = children.pop(0)  # _result reaps it and closes its output
+            results.append(_result(pid, out, part, work))
+        return results
+    finally:
+        for pid, out in children:  # interrupted: no process is left behind
+            _stop(pid)
+            out.close()
+
+
+def _child(
+    work: Callable[[Iterable[_S]], _R], part: Iterable[_S], out: IO[bytes]
+) -> None:  # pragma: no cover - runs in the child
+    """Works ``part`` and writes the result to ``out``; never returns (nor runs the parent's
+    exit handlers or flushes its buffers)."""
+    import pickle
+
+    code = 1
+    try:
+        pickle.dump(work(part), out, pickle.HIGHEST_PROTOCOL)
+        out.flush()
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _result(pid: int, out: IO[bytes], part: Iterable[_S], work: Callable[[Iterable[_S]], _R]) -> _R:
+    import pickle
+
+    _, status = os.waitpid(pid, 0)
+    try:
+        if os.waitstatus_to_exitcode(status) == 0:
+            out.seek(0)
+            result: _R = pickle.load(out)  # written by our own child, from our own objects
+            return result
+    except (OSError, EOFError, pickle.UnpicklingError):
+        pass
+    finally:
+        out.close()
+    return work(part)
+
+
+def _stop(pid: int) -> None:
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass

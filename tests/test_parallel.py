@@ -1,0 +1,177 @@
+"""Several processes (``jobs``) give exactly the report one process gives."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from iblint import check_paths
+from iblint.config import Config, ConfigError
+from iblint.discover import discover
+from iblint.engine import Report
+from iblint.parallel import MIN_FILES_PER_PROCESS, in_processes, shares
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+COMPONENT = "arn:aws:imagebuilder:us-east-1:123456789012:component/hardening/1.0.0/1"
+TEMPLATE = """\
+Resources:
+  Recipe:
+    Type: AWS::ImageBuilder::ImageRecipe
+    Properties:
+      Name: r{index}
+      Version: 1.0.0
+      ParentImage: ami-0123456789abcdef0
+      Components:
+        - ComponentArn: {arn}{comment}
+  Infra:
+    Type: AWS::ImageBuilder::InfrastructureConfiguration
+    Properties:
+      Name: i{index}
+      InstanceProfileName: p
+      InstanceMetadataOptions:
+        HttpTokens: {tokens}
+"""
+MODULE = """\
+resource "aws_imagebuilder_infrastructure_configuration" "this" {
+  name                  = "i"
+  instance_profile_name = "p"
+  instance_metadata_options {
+    http_tokens = var.tokens
+  }
+}
+"""
+VARIABLES = 'variable "tokens" {\n  default = "optional"\n}\n'
+
+
+def _project(root: Path, files: int) -> Path:
+    """Templates (some with findings, some suppressed), a Terraform module whose variable
+    is in another file, and a catalog that is read last, in a share of its own."""
+    for index in range(files):
+        comment = "  # iblint: ignore IB401 until the next release" if index % 7 == 0 else ""
+        tokens = "optional" if index % 2 else "required"
+        text = TEMPLATE.format(index=index, arn=COMPONENT, comment=comment, tokens=tokens)
+        (root / f"t{index:04}.yaml").write_text(text)
+    module = root / "m-module"
+    module.mkdir()
+    (module / "main.tf").write_text(MODULE)
+    (module / "variables.tf").write_text(VARIABLES)
+    catalog = {"component": {"arn": COMPONENT, "name": "h", "state": {"status": "DEPRECATED"}}}
+    (root / "z-catalog.json").write_text(json.dumps(catalog))
+    return root
+
+
+def _report(root: Path, jobs: int | None) -> Report:
+    return check_paths([str(root)], Config(jobs=jobs))
+
+
+def _same(one: Report, other: Report) -> None:
+    assert other.findings == one.findings
+    assert other.suppressed == one.suppressed
+    assert other.files_checked == one.files_checked
+
+
+@pytest.mark.parametrize("jobs", [2, 3, None])
+def test_several_processes_report_what_one_does(tmp_path: Path, jobs: int | None) -> None:
+    root = _project(tmp_path, 3 * MIN_FILES_PER_PROCESS)
+    one = _report(root, 1)
+    rules = {finding.rule_id for finding in one.findings}
+    assert {"IB101", "IB401"} <= rules and one.suppressed  # the project exercises them
+    assert any("m-module" in finding.path for finding in one.findings)
+    _same(one, _report(root, jobs))
+
+
+@pytest.mark.parametrize("root", [CORPUS, EXAMPLES], ids=["corpus", "examples"])
+def test_real_files_give_the_same_report_in_several_processes(root: Path) -> None:
+    if not root.is_dir():
+        pytest.skip(f"{root} is not here")
+    _same(_report(root, 1), _report(root, 4))
+
+
+def test_a_terraform_module_is_never_split(tmp_path: Path) -> None:
+    for index in range(6):
+        (tmp_path / f"a{index}.yaml").write_text("{}")
+    module = tmp_path / "b"
+    module.mkdir()
+    for name in ("main.tf", "variables.tf", "component.yaml", "x.tf.json"):
+        (module / name).write_text("")
+    for index in range(6):
+        (tmp_path / f"c{index}.yaml").write_text("{}")
+    files = list(discover([str(tmp_path)]))
+    parts = [list(part) for part in shares(files, 4)]
+    assert [source for part in parts for source in part] == files  # the walk's order
+    folders = [{source.path.parent.name for source in part} for part in parts]
+    assert sum("b" in folder for folder in folders) == 1
+
+
+def test_a_small_run_stays_in_one_process_and_a_stream_stays_a_stream(tmp_path: Path) -> None:
+    for index in range(2 * MIN_FILES_PER_PROCESS - 1):
+        (tmp_path / f"a{index}.yaml").write_text("{}")
+    assert len(shares(list(discover([str(tmp_path)])), None)) == 1
+    stream = discover([str(tmp_path)])
+    (only,) = shares(stream, 1)
+    assert only is stream
+
+
+def test_text_sources_stay_in_one_process() -> None:
+    from iblint.engine import TextSource
+
+    sources = [TextSource("{}", f"t{index}.json") for index in range(200)]
+    assert len(shares(sources, 4)) == 1
+
+
+def test_a_share_whose_process_fails_is_worked_here() -> None:
+    parent = os.getpid()
+
+    def work(part: Iterable[int]) -> list[int]:
+        numbers = list(part)
+        if os.getpid() != parent and numbers[0] == 3:
+            os._exit(3)  # this child dies; its share is worked again by the parent
+        return numbers
+
+    assert in_processes([[1, 2], [3, 4], [5]], work) == [[1, 2], [3, 4], [5]]
+
+
+def test_a_share_whose_process_raises_is_worked_here_and_raises_here() -> None:
+    def work(part: Iterable[int]) -> list[int]:
+        numbers = list(part)
+        if numbers == [3]:
+            raise ValueError("a bug")
+        return numbers
+
+    with pytest.raises(ValueError, match="a bug"):
+        in_processes([[1], [3]], work)
+
+
+@pytest.mark.parametrize("jobs", [0, -1, 65, True, 1.5, "2"])
+def test_jobs_must_be_a_whole_number_in_range(jobs: object) -> None:
+    with pytest.raises(ConfigError, match="jobs"):
+        Config(jobs=jobs)  # type: ignore[arg-type]
+
+
+def test_an_example_project_copied_many_times_gives_each_copy_its_findings(
+    tmp_path: Path,
+) -> None:
+    if not EXAMPLES.is_dir():
+        pytest.skip("no examples")
+    for index in range(4):
+        shutil.copytree(EXAMPLES, tmp_path / f"copy{index}")
+    one, several = _report(tmp_path, 1), _report(tmp_path, 2)
+    _same(one, several)
+    per_copy = {
+        index: sum(f"copy{index}/" in finding.path for finding in several.findings)
+        for index in range(4)
+    }
+    assert len(set(per_copy.values())) == 1 and per_copy[0] > 0
+
+
+def test_build_keeps_or_sets_jobs() -> None:
+    assert Config.build(jobs=3).jobs == 3
+    assert Config.build(base=Config.build(jobs=3), select="IB1").jobs == 3
+    assert Config.build().jobs is None

@@ -10,18 +10,24 @@ against). The hash of the 100 units from position ``p`` is ``sum(u[p + k] * 37 *
 modulo 2**64. Since 37 is odd it has an inverse modulo 2**64, so with ``w[j] = u[j] * 37 **
 -(j + 1)`` that is ``37 ** (p + 100) * (W[p + 100] - W[p])``, where ``W`` is the running sum
 of ``w``: a multiplication and a running sum, which ``map`` and ``itertools.accumulate`` do
-in C, then one multiplication per line.
+in C, then one multiplication per line. An ASCII file's bytes are its units, so it is hashed
+without being decoded.
+
+A line's value counts the lines before it with the same hash (not the same text: two windows
+can hash alike, ``B!`` and ``AF`` do), so every line up to the last one asked for is hashed;
+the lines after it are not.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import operator
 import os
 import sys
 from array import array
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from iblint.reading import read_file
 from iblint.syntax.limits import MAX_FILE_BYTES
@@ -35,6 +41,10 @@ _STRETCH = 4096
 #: What the action does not hash (spaces and tabs), and what it reads as a line break.
 _SKIPPED = str.maketrans("", "", " \t")
 _END = 65535  # the action hashes this after the last unit
+#: What the action hashes after the last unit: the end marker, then 100 zeros.
+_TAIL = (_END,) + (0,) * _BLOCK
+#: Up to this many lines wanted, each one's count is taken in C from the values before it.
+_FEW = 8
 
 
 @functools.cache
@@ -57,51 +67,81 @@ def line_hashes(data: bytes, lines: Collection[int] | None = None) -> dict[int, 
     """Line number (1-based) to fingerprint for every line of ``data``, or for ``lines`` only
     (each line's value counts the equal values of the lines before it: those are hashed too,
     the lines after the last one asked for are not)."""
-    text = data.decode("utf-8", errors="replace")
-    # A CR, or a CR LF, is one LF; a CR then a space then an LF is two, as in the action.
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SKIPPED)
-    units = array("H")
-    units.frombytes(text.encode("utf-16-le"))
-    if sys.byteorder != "little":
-        units.byteswap()
-    wanted = max(lines, default=0) if lines is not None else len(units) + 2
-    # A line starts at the first unit and after each LF (the end marker included).
-    starts = [0]
-    if len(units) == len(text):  # no character outside the BMP: a unit per character
-        find = text.find
-        found = find("\n")
-        while found >= 0 and len(starts) < wanted:
-            found += 1
-            starts.append(found)
-            found = find("\n", found)
+    if lines is None:
+        wanted = -1
     else:
-        for index, unit in enumerate(units):
-            if len(starts) >= wanted:
-                break
-            if unit == 10:
-                starts.append(index + 1)
-    units.append(_END)
-    units.extend(array("H", bytes(2 * _BLOCK)))  # the action's 100 zeros after the end
-    inverses, powers = _powers()
-    counts: dict[int, int] = {}
+        wanted = max(lines, default=0)
+        if wanted < 1:
+            return {}
+    units: bytes | array[int]
+    if data.isascii():  # a unit per byte: the bytes are the units
+        # A CR, or a CR LF, is one LF; a CR then a space then an LF is two, as in the action.
+        units = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").translate(None, b" \t")
+        lengths = map(len, units.split(b"\n", wanted - 1 if wanted > 0 else -1))
+    else:
+        text = data.decode("utf-8", errors="replace")
+        text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SKIPPED)
+        units = array("H")
+        units.frombytes(text.encode("utf-16-le"))
+        if sys.byteorder != "little":
+            units.byteswap()
+        lines_text = text.split("\n", wanted - 1 if wanted > 0 else -1)
+        if len(units) == len(text):  # no character outside the BMP: a unit per character
+            lengths = map(len, lines_text)
+        else:
+            encoded = map(str.encode, lines_text, itertools.repeat("utf-16-le"))
+            lengths = map(operator.floordiv, map(len, encoded), itertools.repeat(2))
+    # A line starts at the first unit and after each LF (the end marker included); the text
+    # split at its first ``wanted - 1`` LFs has a part for each line wanted.
+    starts = list(itertools.accumulate(map(operator.add, lengths, itertools.repeat(1)), initial=0))
+    del starts[-1]
+    values = _window_values(units, starts)
     hashes: dict[int, str] = {}
-    starts = starts[:wanted]
-    if not starts:
-        return {}
-    end = starts[-1] + 1  # no unit past the last window is needed
-    stretch = -1
-    running: list[int] = []
-    for line, start in enumerate(starts, 1):
-        offset = start % _STRETCH
-        if start - offset != stretch:
-            stretch = start - offset
-            window = units[stretch : min(stretch + _STRETCH, end) + _BLOCK]
-            running = list(itertools.accumulate(map(operator.mul, window, inverses), initial=0))
-        value = ((running[offset + _BLOCK] - running[offset]) * powers[offset + _BLOCK]) & _MASK
-        count = counts[value] = counts.get(value, 0) + 1
-        if lines is None or line in lines:
-            hashes[line] = f"{value:x}:{count}"
+    if lines is None or len(lines) > _FEW:
+        counts: dict[int, int] = {}
+        for line, value in enumerate(values, 1):
+            count = counts[value] = counts.get(value, 0) + 1
+            if lines is None or line in lines:
+                hashes[line] = f"{value:x}:{count}"
+    else:  # count in C, for the few lines wanted
+        for line in sorted(lines):
+            if 1 <= line <= len(values):
+                value = values[line - 1]
+                count = operator.countOf(itertools.islice(values, line), value)
+                hashes[line] = f"{value:x}:{count}"
     return hashes
+
+
+def _window_values(units: bytes | array[int], starts: list[int]) -> list[int]:
+    """The hash of the :data:`_BLOCK` units from each of ``starts`` (the units followed by
+    :data:`_TAIL`), in order: for each stretch of units holding a start, the running sum of
+    ``w``, then two look-ups, a subtraction and a multiplication a start, all in ``map``."""
+    inverses, powers = _powers()
+    after = powers[_BLOCK:]
+    values: list[int] = []
+    size = len(units)
+    end = starts[-1] + 1  # no unit past the last window is needed
+    first = 0
+    while first < len(starts):
+        stretch = starts[first] - starts[first] % _STRETCH
+        last = bisect.bisect_left(starts, stretch + _STRETCH, first)
+        top = min(stretch + _STRETCH, end) + _BLOCK
+        window: Iterable[int] = units[stretch:top]
+        if top > size:
+            window = itertools.chain(window, _TAIL[: top - size])
+        running = list(itertools.accumulate(map(operator.mul, window, inverses), initial=0))
+        offsets = starts[first:last]
+        if stretch:
+            offsets = [start - stretch for start in offsets]
+        sums = map(
+            operator.sub,
+            map(running[_BLOCK:].__getitem__, offsets),
+            map(running.__getitem__, offsets),
+        )
+        products = map(operator.mul, sums, map(after.__getitem__, offsets))
+        values += map(operator.and_, products, itertools.repeat(_MASK))
+        first = last
+    return values
 
 
 def file_line_hashes(

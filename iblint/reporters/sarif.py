@@ -10,30 +10,39 @@ categories would clash.
 Messages are the escaped, bounded text the other formats show (:mod:`iblint.text_safety`); a
 file name's bytes that are not UTF-8 are percent-encoded in its URI as they are (``%FF``);
 the JSON is UTF-8 with every control, bidi and line-separator character escaped.
+
+A SARIF run costs little more than a text one: the built-in rules' entries come pre-rendered
+from :mod:`iblint.sarif_rules_data` (no spec is parsed or validated; ``python
+scripts/rules_table.py --write`` regenerates it from the specs with :func:`rule_data`, and a
+test keeps the two equal), each file is read and hashed once, up to its last finding's line,
+and :func:`write` prints the results from a template. :func:`build_log` is the same log as
+Python data, and what the output is tested against: ``write`` prints exactly
+``json.dumps(build_log(...), indent=2, ensure_ascii=False)`` with the unsafe characters
+escaped.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from iblint import __version__
 from iblint.fingerprints import file_line_hashes
-from iblint.model import Finding, Severity
+from iblint.model import Finding, Severity, Span
 from iblint.reporters import ReportContext, message_and_fix
 from iblint.reporters.locations import SourceRoot, source_root
-from iblint.rule_docs import help_markdown, help_text
 from iblint.rule_urls import rule_url
-from iblint.specs import load_specs
 from iblint.syntax.limits import MAX_FILE_BYTES
 from iblint.text_safety import printable
 
 if TYPE_CHECKING:
     from iblint.policies import Policy
+    from iblint.spec_model import RuleSpec
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _PRECISION = {"error": "very-high", "warning": "high", "note": "medium"}
@@ -43,7 +52,7 @@ _PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommenda
 _SECURITY_SEVERITY = {"error": "7.5", "warning": "5.0", "note": "2.0"}
 #: Relative result URIs are relative to the repository root: see :func:`source_root`.
 SRCROOT = "%SRCROOT%"
-__all__ = ["SCHEMA", "SRCROOT", "build_log", "source_root", "write"]
+__all__ = ["SCHEMA", "SRCROOT", "build_log", "rule_data", "source_root", "write"]
 
 #: What JSON leaves raw with ``ensure_ascii=False`` but a terminal or an editor would act on:
 #: DEL, C1 controls, bidi controls, line separators, lone surrogates. Only strings hold them.
@@ -55,19 +64,40 @@ _UNSAFE_IN_JSON = re.compile(
 MAX_DESCRIPTION = 1024
 _UP_TO_LAST_SENTENCE = re.compile(r".*[.!?](?=\s)", re.DOTALL)
 _OTHER_SURROGATES = re.compile(r"([\ud800-\udc7f\udd00-\udfff])")
+_ORIGINAL_URI_BASE = (
+    "The repository root: the nearest directory at or above the one iblint ran in that holds "
+    ".git, else the one iblint ran in; result paths are relative to it."
+)
+#: A string as ``json.dumps(..., ensure_ascii=False)`` writes it (the C encoder's function).
+_ENCODE: Callable[[str], str] = json.encoder.encode_basestring
 
 
 def write(findings: list[Finding], context: ReportContext, stream: TextIO) -> None:
-    log = build_log(
-        findings,
-        context.severities,
-        max_file_bytes=context.max_file_bytes,
-        policies=context.policies,
-        suppressed=context.suppressed,
-    )
-    text = json.dumps(log, indent=2, ensure_ascii=False)
-    stream.write(_UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
-    stream.write("\n")
+    """The log of :func:`build_log`, written as ``json.dumps`` with ``indent=2`` writes it,
+    unsafe characters escaped, without building it as objects first: the results are printed
+    from a template."""
+    shown = [*findings, *context.suppressed]
+    rules, rule_index = _rules(context.severities, context.policies)
+    places = _Places(None)
+    fingerprints = _Fingerprints(shown, places.cwd, context.max_file_bytes)
+    head, middle, tail = _SKELETON
+    # The rules are few; json's own encoder writes them, indented to where they sit.
+    rules_json = json.dumps(rules, indent=2, ensure_ascii=False).replace("\n", "\n" + " " * 10)
+    parts = [head, _safe(rules_json), middle, "[\n" if shown else "[]"]
+    docs: dict[str, str] = {}
+    for finding in shown:
+        rule_id = finding.rule_id
+        url = docs.get(rule_id)
+        if url is None:
+            url = docs[rule_id] = _string(rule_url(rule_id))
+        artifact = places.artifact_json(finding.path)
+        fingerprint = fingerprints.of(finding)
+        parts.append(_result_json(finding, rule_index[rule_id], artifact, fingerprint, url))
+        parts.append(",\n")
+    if shown:
+        parts[-1] = "\n      ]"
+    parts += [tail, "\n"]
+    stream.write("".join(parts))
 
 
 def description(text: str, limit: int = MAX_DESCRIPTION) -> str:
@@ -85,6 +115,29 @@ def description(text: str, limit: int = MAX_DESCRIPTION) -> str:
     return f"{room} …"
 
 
+def rule_data(spec: RuleSpec) -> dict[str, Any]:
+    """What a built-in rule's SARIF entry takes from its spec, rendered: everything but what
+    the run's severity decides. :mod:`iblint.sarif_rules_data` holds this for every spec."""
+    from iblint.rule_docs import help_markdown, help_text
+
+    tags = ["image-builder", spec.family]
+    if spec.id.startswith(("IB1", "IB2", "IB3", "IB4")):
+        tags.append("security" if spec.id.startswith("IB1") else "correctness")
+    return {
+        "id": spec.id,
+        "name": spec.name,
+        "severity": spec.severity.value,
+        "tags": tags,
+        "shortDescription": description(spec.summary),
+        "fullDescription": description(spec.what.strip()),
+        "helpText": help_text(spec),
+        "helpMarkdown": help_markdown(spec),
+        # The rule's help is in `help`; helpUri points at the primary public source behind
+        # it, its first reference (every one is an https URL: tests/test_public_sources.py).
+        "helpUri": spec.references[0],
+    }
+
+
 def build_log(
     findings: list[Finding],
     severities: Mapping[str, Severity] | None = None,
@@ -96,54 +149,13 @@ def build_log(
     """The SARIF log. ``severities`` overrides rules' default severities; finding paths are
     relative to ``cwd`` (default: the working directory) or absolute. A fingerprint is read
     from each regular file of at most ``max_file_bytes`` (the IB003 limit)."""
-    severities = severities or {}
-    root = SourceRoot(cwd)
-    specs = load_specs()
-    rule_ids = sorted(specs)
-    rule_index = {rule_id: index for index, rule_id in enumerate(rule_ids)}
-    rules = []
-    for rule_id in rule_ids:
-        spec = specs[rule_id]
-        level = severities.get(spec.id, spec.severity).value
-        tags = ["image-builder", spec.family]
-        if spec.id.startswith(("IB1", "IB2", "IB3", "IB4")):
-            tags.append("security" if spec.id.startswith("IB1") else "correctness")
-        properties: dict[str, Any] = {
-            "tags": tags,
-            "precision": _PRECISION[level],
-            "problem.severity": _PROBLEM_SEVERITY[level],
-        }
-        if "security" in tags:
-            properties["security-severity"] = _SECURITY_SEVERITY[level]
-        rule: dict[str, Any] = {
-            "id": spec.id,
-            "name": spec.name,
-            "shortDescription": {"text": description(spec.summary)},
-            "fullDescription": {"text": description(spec.what.strip())},
-            "help": {"text": help_text(spec), "markdown": help_markdown(spec)},
-            "defaultConfiguration": {"level": level},
-            "properties": properties,
-            # The rule's help is in `help`; helpUri points at the primary public source behind
-            # it, its first reference (every one is an https URL: tests/test_public_sources.py).
-            "helpUri": spec.references[0],
-        }
-        rules.append(rule)
-    for policy in policies or ():  # the users' own rules, after iblint's
-        from iblint.policies.docs import sarif_rule
-
-        level = severities.get(policy.id, policy.severity).value
-        rule = sarif_rule(policy, level, description)
-        rule["properties"].update(precision=_PRECISION[level])
-        rule["properties"]["problem.severity"] = _PROBLEM_SEVERITY[level]
-        rule_index[policy.id] = len(rules)
-        rules.append(rule)
-    hashes: dict[str, dict[int, str]] = {}
-    lines: dict[str, set[int]] = {}  # a file is hashed up to its last finding's line
-    for finding in [*findings, *suppressed]:
-        lines.setdefault(finding.path, set()).add(finding.span.start_line)
+    rules, rule_index = _rules(severities or {}, policies)
+    places = _Places(cwd)
+    shown = [*findings, *suppressed]
+    fingerprints = _Fingerprints(shown, places.cwd, max_file_bytes)
     results = []
     # Suppressed findings are results too, marked so (code scanning shows them as dismissed).
-    for finding in [*findings, *suppressed]:
+    for finding in shown:
         span = finding.span
         result: dict[str, Any] = {
             "ruleId": finding.rule_id,
@@ -153,20 +165,18 @@ def build_log(
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": _artifact_location(finding.path, root),
+                        "artifactLocation": places.artifact(finding.path),
                         "region": {
                             "startLine": span.start_line,
                             "startColumn": span.start_col,
                             "endLine": span.end_line,
-                            "endColumn": max(span.end_col, span.start_col + 1)
-                            if span.end_line == span.start_line
-                            else span.end_col,
+                            "endColumn": _end_column(span),
                         },
                     }
                 }
             ],
         }
-        fingerprint = _fingerprint(finding, root, hashes, max_file_bytes, lines)
+        fingerprint = fingerprints.of(finding)
         if fingerprint:
             result["partialFingerprints"] = {"primaryLocationLineHash": fingerprint}
         if finding.justification is not None:
@@ -176,6 +186,10 @@ def build_log(
             result["suppressions"] = [suppression]
         result["properties"] = {"docsUrl": rule_url(finding.rule_id)}
         results.append(result)
+    return _log(rules, results)
+
+
+def _log(rules: Any, results: Any) -> dict[str, Any]:
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -189,15 +203,7 @@ def build_log(
                         "rules": rules,
                     }
                 },
-                "originalUriBaseIds": {
-                    SRCROOT: {
-                        "description": {
-                            "text": "The repository root: the nearest directory at or above "
-                            "the one iblint ran in that holds .git, else the one iblint ran in; "
-                            "result paths are relative to it."
-                        }
-                    }
-                },
+                "originalUriBaseIds": {SRCROOT: {"description": {"text": _ORIGINAL_URI_BASE}}},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }
@@ -205,14 +211,188 @@ def build_log(
     }
 
 
-def _artifact_location(path: str, root: SourceRoot) -> dict[str, str]:
-    """A file inside the root gets a percent-encoded URI relative to %SRCROOT%, ``.`` and
-    ``..`` resolved; a file outside it an absolute ``file:`` URI, which takes no base. The
-    file name's own bytes are encoded, so a name that is not UTF-8 still makes a valid URI."""
-    relative = root.relative(path)
-    if relative is None:
-        return {"uri": "file://" + quote(_path_bytes(str(root.absolute(path))))}
-    return {"uri": quote(_path_bytes(str(relative))), "uriBaseId": SRCROOT}
+def _skeleton() -> tuple[str, str, str]:
+    """The log's text around its rules and its results."""
+    marks = ("\x00rules", "\x00results")
+    text = json.dumps(_log(marks[0], marks[1]), indent=2)
+    head, rest = text.split(json.dumps(marks[0]))
+    middle, tail = rest.split(json.dumps(marks[1]))
+    return head, middle, tail
+
+
+_SKELETON = _skeleton()
+
+
+def _rules(
+    severities: Mapping[str, Severity], policies: Iterable[Policy] | None
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Every rule's SARIF entry, built-in rules (from :mod:`iblint.sarif_rules_data`) then the
+    users' policies, with its severity in this run; and each rule's index among them."""
+    from iblint.sarif_rules_data import RULES
+
+    rules: list[dict[str, Any]] = []
+    rule_index: dict[str, int] = {}
+    for data in RULES:
+        rule_id = data["id"]
+        override = severities.get(rule_id)
+        level = data["severity"] if override is None else override.value
+        tags = list(data["tags"])
+        properties: dict[str, Any] = {
+            "tags": tags,
+            "precision": _PRECISION[level],
+            "problem.severity": _PROBLEM_SEVERITY[level],
+        }
+        if "security" in tags:
+            properties["security-severity"] = _SECURITY_SEVERITY[level]
+        rule_index[rule_id] = len(rules)
+        rules.append(
+            {
+                "id": rule_id,
+                "name": data["name"],
+                "shortDescription": {"text": data["shortDescription"]},
+                "fullDescription": {"text": data["fullDescription"]},
+                "help": {"text": data["helpText"], "markdown": data["helpMarkdown"]},
+                "defaultConfiguration": {"level": level},
+                "properties": properties,
+                "helpUri": data["helpUri"],
+            }
+        )
+    for policy in policies or ():  # the users' own rules, after iblint's
+        from iblint.policies.docs import sarif_rule
+
+        level = severities.get(policy.id, policy.severity).value
+        rule = sarif_rule(policy, level, description)
+        rule["properties"].update(precision=_PRECISION[level])
+        rule["properties"]["problem.severity"] = _PROBLEM_SEVERITY[level]
+        rule_index[policy.id] = len(rules)
+        rules.append(rule)
+    return rules, rule_index
+
+
+def _end_column(span: Span) -> int:
+    """A region on one line covers at least one column."""
+    if span.end_line == span.start_line:
+        return max(span.end_col, span.start_col + 1)
+    return span.end_col
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def _safe(encoded: str) -> str:
+    """JSON text with what :data:`_UNSAFE_IN_JSON` matches escaped (all of it is non-ASCII)."""
+    return encoded if encoded.isascii() else _UNSAFE_IN_JSON.sub(_escape, encoded)
+
+
+def _string(text: str) -> str:
+    """``text`` as a JSON string, as the log's text holds it."""
+    return _safe(_ENCODE(text))
+
+
+def _result_json(
+    finding: Finding, rule_index: int, artifact: str, fingerprint: str | None, docs_url: str
+) -> str:
+    """A result as ``json.dumps(result, indent=2)`` writes it where results sit in the log."""
+    span = finding.span
+    parts = [
+        '        {\n          "ruleId": ',
+        _string(finding.rule_id),
+        ',\n          "ruleIndex": ',
+        str(rule_index),
+        ',\n          "level": ',
+        _string(finding.severity.value),
+        ',\n          "message": {\n            "text": ',
+        _string(f"{message_and_fix(finding)}."),
+        "\n          },\n"
+        '          "locations": [\n'
+        "            {\n"
+        '              "physicalLocation": {\n'
+        '                "artifactLocation": {\n'
+        "                  ",
+        artifact,
+        '\n                },\n                "region": {\n                  "startLine": ',
+        str(span.start_line),
+        ',\n                  "startColumn": ',
+        str(span.start_col),
+        ',\n                  "endLine": ',
+        str(span.end_line),
+        ',\n                  "endColumn": ',
+        str(_end_column(span)),
+        "\n                }\n              }\n            }\n          ],\n",
+    ]
+    if fingerprint:
+        parts += [
+            '          "partialFingerprints": {\n            "primaryLocationLineHash": ',
+            _string(fingerprint),
+            "\n          },\n",
+        ]
+    justification = finding.justification
+    if justification is not None:
+        parts.append('          "suppressions": [\n            {\n              "kind": "inSource"')
+        if justification:
+            parts += [',\n              "justification": ', _string(printable(justification))]
+        parts.append("\n            }\n          ],\n")
+    parts += [
+        '          "properties": {\n            "docsUrl": ',
+        docs_url,
+        "\n          }\n        }",
+    ]
+    return "".join(parts)
+
+
+class _Places:
+    """Each finding's ``artifactLocation``, worked out once a file (and the path from the
+    repository root once a directory)."""
+
+    def __init__(self, cwd: Path | None) -> None:
+        self.root = SourceRoot(cwd)
+        self.cwd = str(self.root.cwd)
+        self._artifacts: dict[str, dict[str, str]] = {}
+        self._texts: dict[str, str] = {}
+        self._directories: dict[str, str | None] = {}
+
+    def artifact(self, path: str) -> dict[str, str]:
+        """A file inside the root gets a percent-encoded URI relative to %SRCROOT%, ``.`` and
+        ``..`` resolved; a file outside it an absolute ``file:`` URI, which takes no base. The
+        file name's own bytes are encoded, so a name that is not UTF-8 still makes a valid
+        URI."""
+        location = self._artifacts.get(path)
+        if location is None:
+            relative = self._relative(path)
+            if relative is None:
+                absolute = str(self.root.absolute(path))
+                location = {"uri": "file://" + quote(_path_bytes(absolute))}
+            else:
+                location = {"uri": quote(_path_bytes(relative)), "uriBaseId": SRCROOT}
+            self._artifacts[path] = location
+        return location
+
+    def _relative(self, path: str) -> str | None:
+        """``SourceRoot.relative(path)`` as a string, worked out once a directory: a file's
+        path from the root is its directory's, then its name."""
+        directory, name = os.path.split(path)
+        if name in ("", ".", ".."):
+            relative = self.root.relative(path)
+            return None if relative is None else str(relative)
+        if directory not in self._directories:
+            folder = self.root.relative(directory or ".")
+            self._directories[directory] = None if folder is None else str(folder)
+        folder_text = self._directories[directory]
+        if folder_text is None:
+            return None
+        return name if folder_text == "." else f"{folder_text}/{name}"
+
+    def artifact_json(self, path: str) -> str:
+        """:meth:`artifact` as the members of a JSON object where results hold it."""
+        text = self._texts.get(path)
+        if text is None:
+            location = self.artifact(path)
+            text = f'"uri": {_string(location["uri"])}'
+            if "uriBaseId" in location:
+                text += f',\n                  "uriBaseId": {_string(location["uriBaseId"])}'
+            self._texts[path] = text
+        return text
 
 
 def _path_bytes(path: str) -> bytes:
@@ -226,14 +406,23 @@ def _path_bytes(path: str) -> bytes:
     )
 
 
-def _fingerprint(
-    finding: Finding,
-    root: SourceRoot,
-    cache: dict[str, dict[int, str]],
-    max_bytes: int,
-    lines: Mapping[str, set[int]] | None = None,
-) -> str | None:
-    if finding.path not in cache:
-        wanted = (lines or {}).get(finding.path)
-        cache[finding.path] = file_line_hashes(root.cwd / finding.path, max_bytes, wanted)
-    return cache[finding.path].get(finding.span.start_line)
+class _Fingerprints:
+    """The fingerprint of each finding's first line: each file is read and hashed once, up to
+    the last line a finding starts on."""
+
+    def __init__(self, findings: Iterable[Finding], cwd: str, max_bytes: int) -> None:
+        self.cwd = cwd
+        self.max_bytes = max_bytes
+        self.lines: dict[str, set[int]] = {}
+        for finding in findings:
+            self.lines.setdefault(finding.path, set()).add(finding.span.start_line)
+        self.hashes: dict[str, dict[int, str]] = {}
+
+    def of(self, finding: Finding) -> str | None:
+        path = finding.path
+        hashes = self.hashes.get(path)
+        if hashes is None:
+            wanted = self.lines.get(path)
+            file = os.path.join(self.cwd, path)
+            hashes = self.hashes[path] = file_line_hashes(file, self.max_bytes, wanted)
+        return hashes.get(finding.span.start_line)

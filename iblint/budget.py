@@ -11,7 +11,6 @@ afterwards with what was left of it.
 from __future__ import annotations
 
 import signal
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,21 +22,22 @@ class OverBudget(BaseException):
     that no ``except Exception`` in a parser or rule can swallow it."""
 
 
-def _can_time() -> bool:
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-
-
 @contextmanager
 def file_budget(seconds: float) -> Iterator[None]:
     """Raises :class:`OverBudget` in the ``with`` block once ``seconds`` of real time pass."""
-    if seconds <= 0 or not _can_time():
-        yield
-        return
 
     def expire(signum: int, frame: FrameType | None) -> None:
         raise OverBudget
 
-    previous_handler = signal.signal(signal.SIGALRM, expire)
+    timed = seconds > 0 and hasattr(signal, "setitimer")
+    if timed:
+        try:
+            previous_handler = signal.signal(signal.SIGALRM, expire)
+        except ValueError:  # not the main thread: only it may handle signals
+            timed = False
+    if not timed:
+        yield
+        return
     previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
     started = time.monotonic()
     try:

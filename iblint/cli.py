@@ -2,38 +2,281 @@
 
 Thin on purpose: options become a :class:`~iblint.config.Config`, the library checks, a
 reporter writes. Exit codes: 0 clean, 1 findings, 2 usage, configuration or internal error.
+
+The commands, their options and help are declared with click in :mod:`iblint.commands`. A
+pre-commit hook runs ``iblint check FILE...`` on every commit, and importing click costs about
+a fifth of such a run, so :func:`main` parses the plain ``check`` invocations itself
+(:func:`check_params`: the options of ``check``, written as click reads them) and runs
+:func:`run_check` without importing click. Anything else, or anything it is unsure of, goes to
+click: help, ``--version``, the other commands, an unknown or malformed option, a path click
+would refuse. An error of a check run this way is handed to click (:func:`iblint.commands.replay`),
+so that what the user sees is what click shows. A test holds the two parsers equal.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
-
-import click
-
-from iblint import __version__
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from pathlib import Path
 
     from iblint.adoption import Inputs
     from iblint.config import Config
     from iblint.engine import Report
     from iblint.model import Finding
-    from iblint.policies import PolicySet
     from iblint.reporters import ReportContext, Reporter
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
+#: The names this module gave the click commands before they moved to :mod:`iblint.commands`
+#: (``from iblint.cli import cli`` still works; see :func:`__getattr__`).
+_CLICK_NAMES = frozenset(
+    {"cli", "check", "components", "rules", "explain", "policy", "policy_test"}
+)
 
-class _ConfigFileError(click.ClickException):
-    """A configuration file that cannot be used: one line (not a usage error: the command line
-    was right), exit 2."""
 
-    exit_code = EXIT_ERROR
+def __getattr__(name: str) -> Any:
+    if name in _CLICK_NAMES:
+        from iblint import commands
+
+        return getattr(commands, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs the CLI and returns the exit code; never lets an exception escape."""
+    try:
+        result = _run(argv)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 - the last line of defence
+        return _error_exit(error)
+    return result if isinstance(result, int) else EXIT_CLEAN
+
+
+def _run(argv: list[str] | None) -> Any:
+    """What click's ``cli.main`` returns for ``argv`` (default: ``sys.argv[1:]``), without
+    importing click when :func:`check_params` understands the arguments."""
+    args = sys.argv[1:] if argv is None else argv
+    params = None
+    # Click expands wildcards in Windows arguments and answers shell completion requests.
+    if (argv is not None or os.name != "nt") and not os.environ.get("_IBLINT_COMPLETE"):
+        params = check_params(args)
+    if params is None:
+        from iblint.commands import cli
+
+        return cli.main(args=argv, prog_name="iblint", standalone_mode=False)
+    try:
+        return run_check(**params)
+    except BaseException as error:  # noqa: BLE001 - click handles it as it would have
+        from iblint.commands import replay
+
+        return replay(error, list(args))
+
+
+def _error_exit(error: Exception) -> int:
+    """The exit code of an error that reached :func:`main`, after saying what it was."""
+    if "click" in sys.modules:  # else the error cannot be one of click's
+        import click
+
+        if isinstance(error, click.exceptions.Exit):
+            return int(error.exit_code)
+        if isinstance(error, click.ClickException):
+            from iblint.text_safety import printable
+
+            # A path or a value from a (committed) configuration file may be in the message.
+            setattr(error, "message", printable(error.message))  # noqa: B010 - typed Final
+            error.show()
+            return EXIT_ERROR
+        if isinstance(error, click.exceptions.Abort):
+            click.echo("iblint: aborted", err=True)
+            return EXIT_ERROR
+    if isinstance(error, BrokenPipeError):
+        # The reader went away (`iblint check | head`); not an error of ours.
+        sys.stderr.close()  # no "Exception ignored" noise at exit
+        return EXIT_FINDINGS
+    import click
+
+    from iblint.text_safety import printable
+
+    text = printable(f"{type(error).__name__}: {error}", limit=500)
+    click.echo(f"iblint: internal error: {text}", err=True)
+    return EXIT_ERROR
+
+
+# --- the fast path: `iblint check` parsed as click parses it ------------------------------------
+
+#: ``check``'s options that take a value: the parameter each sets, whether it may be repeated,
+#: and the value's type: a tuple of choices, ``str``, or a path (``path`` as a string, ``Path``
+#: for a ``pathlib.Path``, ``file``: a ``Path`` that may not be a directory), as declared in
+#: :mod:`iblint.commands`.
+_VALUE_OPTIONS: dict[str, tuple[str, bool, object]] = {
+    "--format": ("output_format", False, ("text", "sarif", "json", "github", "gitlab")),
+    "--output": ("output", False, "file"),
+    "-o": ("output", False, "file"),
+    "--select": ("select", True, str),
+    "--ignore": ("ignore", True, str),
+    "--catalog": ("catalog", True, "Path"),
+    "--policy": ("policy_paths", True, "Path"),
+    "--option": ("rule_options", True, str),
+    "--severity": ("severities", True, str),
+    "--config": ("config_path", False, "file"),
+    "--exclude": ("exclude", True, str),
+    "--extend-exclude": ("extend_exclude", True, str),
+    "--fail-on": ("fail_on", False, ("error", "warning", "note")),
+    "--stdin-filename": ("stdin_filename", False, str),
+    "--baseline": ("baseline", False, "file"),
+    "--write-baseline": ("write_baseline", False, "file"),
+}
+#: ``check``'s flags: the parameter each sets and the value it sets.
+_FLAGS: dict[str, tuple[str, bool]] = {
+    "--no-config": ("no_config", True),
+    "--verbose": ("verbose", True),
+    "-v": ("verbose", True),
+    "--exit-zero": ("exit_zero", True),
+    "--color": ("color", True),
+    "--no-color": ("color", False),
+    "--statistics": ("statistics", True),
+    "--quiet": ("quiet", True),
+    "-q": ("quiet", True),
+    "--show-source": ("show_source", True),
+    "--no-show-source": ("show_source", False),
+    "--show-suppressed": ("show_suppressed", True),
+    "--fix": ("fix", True),
+    "--diff": ("diff", True),
+}
+#: Every parameter of ``check`` and the value click gives it when the option is not used.
+CHECK_DEFAULTS: dict[str, object] = {
+    "paths": (),
+    "output_format": "text",
+    "output": None,
+    "select": (),
+    "ignore": (),
+    "catalog": (),
+    "policy_paths": (),
+    "rule_options": (),
+    "severities": (),
+    "config_path": None,
+    "no_config": False,
+    "verbose": False,
+    "exit_zero": False,
+    "color": None,
+    "exclude": (),
+    "extend_exclude": (),
+    "fail_on": None,
+    "stdin_filename": None,
+    "statistics": False,
+    "quiet": False,
+    "show_source": True,
+    "show_suppressed": False,
+    "baseline": None,
+    "write_baseline": None,
+    "fix": False,
+    "diff": False,
+}
+
+
+def check_params(args: list[str]) -> dict[str, Any] | None:
+    """The parameters click would pass to ``check`` for ``iblint ARGS``, or ``None`` when ARGS
+    are not a plain ``check`` invocation this parser is sure to read as click does.
+
+    It reads ``check`` first, then any mix of paths, ``--`` (paths only from there), flags,
+    options and their values (``--select IB1`` or ``--select=IB1``); a value that starts with
+    ``-`` is left to click, and so are ``-h``, ``--help``, short options run together and any
+    word it does not know. Path values get click's ``click.Path`` checks, and any that click
+    would refuse is left to click, which says why."""
+    if not args or args[0] != "check" or not all(isinstance(arg, str) for arg in args):
+        return None
+    params: dict[str, Any] = dict(CHECK_DEFAULTS)
+    repeated: dict[str, list[object]] = {}
+    paths: list[str] = []
+    words = args[1:]
+    index = 0
+    only_paths = False
+    while index < len(words):
+        word = words[index]
+        index += 1
+        if only_paths or word == "-" or not word.startswith("-"):
+            if not _click_takes_path(word):
+                return None
+            paths.append(word)
+            continue
+        if word == "--":
+            only_paths = True
+            continue
+        name, equals, value = word.partition("=") if word.startswith("--") else (word, "", "")
+        if name in _FLAGS and not equals:
+            parameter, flag_value = _FLAGS[name]
+            params[parameter] = flag_value
+            continue
+        if name not in _VALUE_OPTIONS:
+            return None
+        if not equals:
+            if index == len(words) or words[index].startswith("-"):
+                return None
+            value = words[index]
+            index += 1
+        parameter, multiple, kind = _VALUE_OPTIONS[name]
+        converted = _converted(value, kind)
+        if converted is None:
+            return None
+        if multiple:
+            repeated.setdefault(parameter, []).append(converted)
+        else:
+            params[parameter] = converted
+    params["paths"] = tuple(paths)
+    for parameter, values in repeated.items():
+        params[parameter] = tuple(values)
+    return params
+
+
+def _converted(value: str, kind: object) -> object:
+    """``value`` as click converts it for an option of type ``kind`` (see
+    :data:`_VALUE_OPTIONS`), or ``None`` when click would refuse it or may read it otherwise."""
+    if kind is str:
+        return value
+    if isinstance(kind, tuple):
+        return value if value in kind else None
+    if not _click_takes_path(value, directory_ok=kind != "file"):
+        return None
+    from pathlib import Path
+
+    return Path(value)
+
+
+def _click_takes_path(value: str, directory_ok: bool = True) -> bool:
+    """Whether ``click.Path(exists=False, dir_okay=directory_ok)`` accepts ``value``: it
+    refuses a path that exists and cannot be read, and a directory where a file is wanted."""
+    if "\0" in value:
+        return False  # click lets os.stat's ValueError through
+    try:
+        status = os.stat(value)
+    except OSError:
+        return True  # click's paths need not exist
+    except ValueError:
+        return False
+    import stat
+
+    if not directory_ok and stat.S_ISDIR(status.st_mode):
+        return False
+    return os.access(value, os.R_OK)
+
+
+# --- iblint check ---------------------------------------------------------------------------------
+
+
+def _usage_error(message: str) -> Exception:
+    import click
+
+    return click.UsageError(message)
+
+
+def _config_file_error(message: str) -> Exception:
+    from iblint.commands import _ConfigFileError
+
+    return _ConfigFileError(message)
 
 
 def _file_config(config_path: Path | None, no_config: bool, verbose: bool) -> Config:
@@ -44,23 +287,29 @@ def _file_config(config_path: Path | None, no_config: bool, verbose: bool) -> Co
     from iblint.errors import IblintError
 
     if config_path is not None and no_config:
-        raise click.UsageError("--config and --no-config cannot be used together")
+        raise _usage_error("--config and --no-config cannot be used together")
     if no_config:
         path = None
     elif config_path is not None:
         path = config_path
     else:
+        from pathlib import Path
+
         path = find_config_file(Path.cwd())
     if verbose:
+        import click
+
         click.echo(f"iblint: configuration: {_config_note(path, config_path, no_config)}", err=True)
     try:
         return load_config(path) if path is not None else Config()
     except IblintError as error:
-        raise _ConfigFileError(str(error)) from None
+        raise _config_file_error(str(error)) from None
 
 
 def _config_note(path: Path | None, config_path: Path | None, no_config: bool) -> str:
     """Which configuration file is used, or why none is (for ``--verbose``)."""
+    from pathlib import Path
+
     from iblint.config import find_config_file, repository_root
     from iblint.text_safety import escaped
 
@@ -83,158 +332,7 @@ def _config_note(path: Path | None, config_path: Path | None, no_config: bool) -
     return note
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="iblint")
-def cli() -> None:
-    """iblint: an offline policy linter for AWS EC2 Image Builder definitions."""
-
-
-def _adoption_options(command: Callable[..., int]) -> Callable[..., int]:
-    """The options of ``check`` for suppressions, exclusions, gates, input, output, fixes and
-    the baseline (README: "Adopting iblint")."""
-    options = [
-        click.option(
-            "--exclude",
-            multiple=True,
-            metavar="GLOB",
-            help="Do not check files or folders matching GLOB (as .gitignore reads it); "
-            "replaces the configuration's exclude. Named files are excluded too. Repeatable.",
-        ),
-        click.option(
-            "--extend-exclude",
-            multiple=True,
-            metavar="GLOB",
-            help="Exclude GLOB as well as the configuration's exclude. Repeatable.",
-        ),
-        click.option(
-            "--fail-on",
-            type=click.Choice(["error", "warning", "note"]),
-            help="Exit 1 only for findings of this severity or above (default: any finding).",
-        ),
-        click.option(
-            "--stdin-filename",
-            metavar="NAME",
-            help="The name of the document read from standard input ('-'): its suffix picks "
-            "the format, and findings and exclusions use it.",
-        ),
-        click.option(
-            "--statistics", is_flag=True, help="Print how many findings each rule has, sorted."
-        ),
-        click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary."),
-        click.option(
-            "--show-source/--no-show-source",
-            default=True,
-            help="Show the offending source line with a caret under the span (text format).",
-        ),
-        click.option(
-            "--show-suppressed",
-            is_flag=True,
-            help="Also show the findings suppressions hide, with their reasons (text format; "
-            "SARIF and JSON always keep them, marked).",
-        ),
-        click.option(
-            "--baseline",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Report only findings this baseline file does not record.",
-        ),
-        click.option(
-            "--write-baseline",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Record today's findings in FILE (keeping the entries of files not checked) "
-            "and exit 0.",
-        ),
-        click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what remains."),
-        click.option(
-            "--diff",
-            is_flag=True,
-            help="Print the safe fixes as a unified diff and write nothing; exit 1 if there "
-            "is one.",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "sarif", "json", "github", "gitlab"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to FILE instead of standard output: complete or not at all (a "
-    "temporary file renamed over FILE); a symlink at FILE is replaced, not followed.",
-)
-@click.option(
-    "--select",
-    multiple=True,
-    help="Only these rules: IDs or prefixes (IB101, IB2), comma-separated or repeated. "
-    "IB001, IB003, IB004, IB005 and IB006 (a file that could not be checked) stay on unless "
-    "named in --ignore.",
-)
-@click.option(
-    "--ignore",
-    multiple=True,
-    help="Skip these rules: IDs or prefixes, comma-separated or repeated.",
-)
-@click.option(
-    "--catalog",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="A component catalog document (GetComponent, ListComponentBuildVersions or ListComponents output) for IB401. Repeatable.",
-)
-@click.option(
-    "--policy",
-    "policy_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="A policy file, or a directory of them (*.yaml): your own rules in CEL, run with the "
-    "built-in ones. Repeatable; added to the configuration's `policies`.",
-)
-@click.option(
-    "--option",
-    "rule_options",
-    multiple=True,
-    metavar="RULE.NAME=VALUE",
-    help="Set a rule option, e.g. IB202.maximum=2000. Repeatable.",
-)
-@click.option(
-    "--severity",
-    "severities",
-    multiple=True,
-    metavar="RULE=LEVEL",
-    help="Override a rule's severity (error, warning, note), e.g. IB401=warning. Repeatable.",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Configuration file (default: the nearest iblint.toml, .iblint.toml or pyproject.toml with [tool.iblint]).",
-)
-@click.option("--no-config", is_flag=True, help="Ignore configuration files.")
-@click.option(
-    "--verbose",
-    "-v",
-    is_flag=True,
-    help="Say on standard error which configuration file is used, or that none is.",
-)
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option(
-    "--color/--no-color",
-    default=None,
-    help="Colour text output (default: on a terminal, unless NO_COLOR is set or TERM is dumb; "
-    "FORCE_COLOR set to a non-empty value colours it anywhere).",
-)
-@_adoption_options
-def check(
+def run_check(
     paths: tuple[str, ...],
     output_format: str,
     output: Path | None,
@@ -262,8 +360,8 @@ def check(
     fix: bool = False,
     diff: bool = False,
 ) -> int:
-    """Check Image Builder definitions in PATHS (default: the current directory; '-' reads
-    one document from standard input)."""
+    """``iblint check``: the parameters are those of the click command
+    (:func:`iblint.commands.check`). Errors are click's exceptions, made only when raised."""
     from iblint.adoption import UsageProblem, fails, gather
     from iblint.config import CLI_LABELS, Config, options_from_text, severities_from_text
     from iblint.discover import MissingPathError
@@ -289,7 +387,7 @@ def check(
             baseline=baseline,
         )
         if statistics and output_format != "text":
-            raise click.UsageError("--statistics prints text: use it with --format text")
+            raise _usage_error("--statistics prints text: use it with --format text")
         max_bytes = _file_size_limit(config)
         inputs = gather(paths, stdin_filename, config, max_bytes)
         report = check_files(inputs.files, config)
@@ -302,13 +400,13 @@ def check(
             recorded = [*report.findings, *report.baselined]
             return _write_baseline(write_baseline, recorded, inputs.checked, quiet)
     except UsageProblem as error:
-        raise click.UsageError(str(error)) from None
+        raise _usage_error(str(error)) from None
     except MissingPathError as error:
-        raise click.UsageError(f"no such file or directory: {error}") from None
+        raise _usage_error(f"no such file or directory: {error}") from None
     except PolicyError as error:  # a policy file that cannot be used: its file and line
-        raise _ConfigFileError(str(error)) from None
+        raise _config_file_error(str(error)) from None
     except IblintError as error:  # a command-line value, or a --catalog file
-        raise click.UsageError(str(error)) from None
+        raise _usage_error(str(error)) from None
     reporter = get_reporter(output_format)
     # Colour only on standard output, never in a file.
     use_color = output is None and (_use_color(sys.stdout) if color is None else color)
@@ -351,6 +449,8 @@ def _fixed(
 ) -> Report | None:
     """Applies (or with ``diff`` prints) the safe fixes. Returns the report of a new check of
     the fixed files; with ``diff``, ``None`` when there was a diff and the report otherwise."""
+    import click
+
     from iblint.engine import check_files
     from iblint.fixes import fix_text, planned_fixes, unified_diff, write_fixed
 
@@ -391,6 +491,8 @@ def _fixed(
 
 
 def _write_baseline(path: Path, findings: list[Finding], checked: list[str], quiet: bool) -> int:
+    import click
+
     from iblint.baseline import write_baseline
     from iblint.text_safety import escaped
 
@@ -421,10 +523,14 @@ def _report_to_stdout(reporter: Reporter, findings: list[Finding], context: Repo
     closed or failing standard output is a one-line error (exit 2): the report was lost."""
     stream = sys.stdout
     if stream is None:  # started with it closed: `iblint check >&-`
+        import click
+
         raise click.ClickException("cannot write the report to standard output: it is closed")
     reconfigure = getattr(stream, "reconfigure", None)
     if reconfigure is not None:
         # Text the terminal's encoding cannot show (an ASCII locale) prints as an escape.
+        import contextlib
+
         with contextlib.suppress(Exception):
             reconfigure(errors="backslashreplace")
     try:
@@ -434,6 +540,8 @@ def _report_to_stdout(reporter: Reporter, findings: list[Finding], context: Repo
         _discard_stdout()
     except OSError as error:
         _discard_stdout()  # else the flush at exit fails again, noisily
+        import click
+
         raise click.ClickException(
             f"cannot write the report to standard output: {error.strerror or error}"
         ) from None
@@ -451,6 +559,8 @@ def _report_to_file(
     try:
         write_report_file(output, lambda stream: reporter(findings, context, stream))
     except OSError as error:
+        import click
+
         raise click.ClickException(
             f"cannot write the report to {escaped(str(output))}: {error.strerror or error}"
         ) from None
@@ -483,210 +593,3 @@ def _use_color(stream: TextIO | None) -> bool:
         return stream.isatty()
     except ValueError:  # closed
         return False
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-def components(paths: tuple[str, ...]) -> int:
-    """Print every component ARN the recipes in PATHS (default: .) reference.
-
-    One ARN a line, sorted, each once, ready for the shell loop that records the component
-    catalog IB401 reads (see the README):
-
-    \b
-        for arn in $(iblint components .); do
-            aws imagebuilder get-component \\
-                --component-build-version-arn "$arn" > "catalog/...json"
-        done
-
-    Version and wildcard ARNs are printed as written: GetComponent takes them and resolves them
-    to the latest available matching build. Values known only at deploy time are skipped; notes
-    on what was left out go to standard error. Exits 0, or 2 for a usage error.
-    """
-    from iblint.components_list import list_components
-    from iblint.discover import MissingPathError
-
-    try:
-        listing = list_components(list(paths) or ["."])
-    except MissingPathError as error:
-        raise click.UsageError(f"no such file or directory: {error}") from None
-    for note in listing.notes:
-        click.echo(f"iblint: {note}", err=True)
-    try:
-        for arn in listing.arns:
-            click.echo(arn)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _discard_stdout()  # `iblint components . | head -1`: the reader had enough
-    except OSError as error:
-        _discard_stdout()
-        raise click.ClickException(
-            f"cannot write to standard output: {error.strerror or error}"
-        ) from None
-    return EXIT_CLEAN
-
-
-def _policy_options(command: Callable[..., int]) -> Callable[..., int]:
-    """The options that say where a command finds the users' policies."""
-    command = click.option("--no-config", is_flag=True, help="Ignore configuration files.")(command)
-    command = click.option(
-        "--config",
-        "config_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Configuration file whose `policies` to read (default: the nearest one).",
-    )(command)
-    return click.option(
-        "--policy",
-        "policy_paths",
-        multiple=True,
-        type=click.Path(path_type=Path),
-        help="A policy file or directory, besides the configuration's. Repeatable.",
-    )(command)
-
-
-def _policy_set(
-    policy_paths: tuple[Path, ...], config_path: Path | None, no_config: bool
-) -> PolicySet | None:
-    """The policies of the configuration file and of ``--policy`` (``None`` without any)."""
-    from iblint.config import CLI_LABELS, Config
-    from iblint.errors import IblintError
-
-    file_config = _file_config(config_path, no_config, verbose=False)
-    if not policy_paths:
-        return file_config.policy_set
-    try:
-        config = Config.build(base=file_config, policies=policy_paths, where=CLI_LABELS)
-    except IblintError as error:
-        raise _ConfigFileError(str(error)) from None
-    return config.policy_set
-
-
-@cli.command()
-@_policy_options
-def rules(policy_paths: tuple[Path, ...], config_path: Path | None, no_config: bool) -> int:
-    """List every rule: ID, name, default severity and summary; then your policies (those
-    the configuration or --policy names), each with its file."""
-    from iblint.specs import rule_index
-    from iblint.text_safety import escaped, printable
-
-    for entry in rule_index().values():
-        click.echo(f"{entry.rule_id}  {entry.name:<28} {entry.severity.value:<8} {entry.summary}")
-    for policy in _policy_set(policy_paths, config_path, no_config) or ():
-        click.echo(
-            f"{policy.id}  {policy.name:<28} {policy.severity.value:<8} "
-            f"{printable(policy.summary)} (your policy: {escaped(policy.display)})"
-        )
-    return EXIT_CLEAN
-
-
-@cli.command()
-@click.argument("rule_id")
-@_policy_options
-def explain(
-    rule_id: str, policy_paths: tuple[Path, ...], config_path: Path | None, no_config: bool
-) -> int:
-    """Show a rule's documentation with a failing and a fixed example (or a policy's, from the
-    configuration or --policy)."""
-    from iblint.rule_docs import help_text
-    from iblint.specs import describe_options, load_specs, rule_index
-
-    specs = load_specs()
-    spec = specs.get(rule_id.strip().upper())
-    if spec is None:
-        by_name = {spec.name: spec for spec in specs.values()}
-        spec = by_name.get(rule_id.strip().lower())
-    if spec is None:
-        policies = _policy_set(policy_paths, config_path, no_config)
-        policy = policies.find(rule_id) if policies else None
-        if policy is None:
-            raise click.UsageError(f"unknown rule {rule_id!r}; `iblint rules` lists them")
-        from iblint.policies.docs import help_text as policy_help_text
-
-        click.echo(policy_help_text(policy), nl=False)
-        return EXIT_CLEAN
-    options = describe_options(spec.id, rule_index()[spec.id].options)
-    click.echo(f"{help_text(spec)}\nDefault severity: {spec.severity.value}")
-    click.echo(
-        "Safe fix: yes, `iblint check --fix` applies it where the outcome is certain"
-        if spec.fixable
-        else "Safe fix: none"
-    )
-    if options:
-        click.echo(f"\n{options}", nl=False)
-    return EXIT_CLEAN
-
-
-@cli.group()
-def policy() -> None:
-    """Your own policies: rules written in CEL, in YAML files (see the README)."""
-
-
-@policy.command("test")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Configuration file whose `policies` to test when no PATHS are given.",
-)
-@click.option("--no-config", is_flag=True, help="Ignore configuration files.")
-@click.option("--verbose", "-v", is_flag=True, help="Name every example and its result.")
-def policy_test(
-    paths: tuple[Path, ...], config_path: Path | None, no_config: bool, verbose: bool
-) -> int:
-    """Run the examples of the policies in PATHS (files or directories; default: the
-    configuration's policies): each bad example must give exactly the findings it lists, each
-    good example none. Exits 0 when all pass, 1 when one fails, 2 for a policy that cannot be
-    used, 5 when there is no example to run."""
-    from iblint.errors import PolicyError
-    from iblint.policies import load_policies
-    from iblint.policies.testing import run_examples
-
-    if paths:
-        for path in paths:
-            if not os.path.lexists(path):
-                raise click.UsageError(f"no such file or directory: {path}")
-        try:
-            policies = load_policies(paths)
-        except PolicyError as error:
-            raise _ConfigFileError(str(error)) from None
-    else:
-        found = _policy_set((), config_path, no_config)
-        if not found:
-            raise click.UsageError(
-                "no policies to test: name policy files or directories, or set policies = "
-                "[...] in the configuration"
-            )
-        policies = found
-    return run_examples(policies, sys.stdout, verbose=verbose)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Runs the CLI and returns the exit code; never lets an exception escape."""
-    try:
-        result = cli.main(args=argv, prog_name="iblint", standalone_mode=False)
-    except click.exceptions.Exit as exit_request:
-        return int(exit_request.exit_code)
-    except click.ClickException as error:
-        from iblint.text_safety import printable
-
-        # A path or a value from a (committed) configuration file may be in the message.
-        setattr(error, "message", printable(error.message))  # noqa: B010 - typed Final
-        error.show()
-        return EXIT_ERROR
-    except click.exceptions.Abort:
-        click.echo("iblint: aborted", err=True)
-        return EXIT_ERROR
-    except BrokenPipeError:
-        # The reader went away (`iblint check | head`); not an error of ours.
-        sys.stderr.close()  # no "Exception ignored" noise at exit
-        return EXIT_FINDINGS
-    except KeyboardInterrupt:
-        return 130
-    except Exception as error:  # noqa: BLE001 - the last line of defence
-        from iblint.text_safety import printable
-
-        text = printable(f"{type(error).__name__}: {error}", limit=500)
-        click.echo(f"iblint: internal error: {text}", err=True)
-        return EXIT_ERROR
-    return result if isinstance(result, int) else EXIT_CLEAN

@@ -24,7 +24,6 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -93,8 +92,40 @@ def _empty() -> Mapping[str, Any]:
 #: The most processes ``jobs`` may ask for.
 MAX_JOBS = 64
 
+#: The fields of :class:`Config`, in the order its constructor takes them.
+_FIELDS = (
+    "select",
+    "ignore",
+    "severity",
+    "options",
+    "catalogs",
+    "source",
+    "require_reason",
+    "exclude",
+    "extend_exclude",
+    "per_file_ignores",
+    "fail_on",
+    "baseline",
+    "policies",
+    "policy_set",
+    "jobs",
+)
+#: The fields of :class:`Config` its hash is made of: not the mappings, nor ``policy_set``.
+_HASHED = (
+    "select",
+    "ignore",
+    "catalogs",
+    "source",
+    "require_reason",
+    "exclude",
+    "extend_exclude",
+    "fail_on",
+    "baseline",
+    "policies",
+    "jobs",
+)
 
-@dataclass(frozen=True, slots=True)
+
 class Config:
     """What to check and how. Immutable; build one with :meth:`Config.build` (or
     :func:`load_config` for a file). ``Config()`` checks every rule with its defaults.
@@ -102,42 +133,86 @@ class Config:
     Values given to the constructor are validated and normalised as :meth:`build` does
     (rule IDs in upper case, severities as :class:`~iblint.model.Severity`); a bad one raises
     :class:`~iblint.errors.ConfigError`.
+
+    Written out rather than made with :mod:`dataclasses`, which imports :mod:`inspect` (about
+    a tenth of a one-file run). It behaves as the frozen, slotted dataclass it was: fields by
+    keyword or in this order, ``==`` on the fields but ``policy_set``, ``hash`` on those but
+    the mappings, ``dataclasses.FrozenInstanceError`` on assignment, the same ``repr`` and
+    pickling; a test holds it to that.
     """
 
+    __slots__ = _FIELDS
+
     #: Rule IDs or prefixes to run (empty: every rule), in upper case.
-    select: tuple[str, ...] = ()
+    select: tuple[str, ...]
     #: Rule IDs or prefixes to skip; wins over ``select``.
-    ignore: tuple[str, ...] = ()
+    ignore: tuple[str, ...]
     #: Severity overrides by rule ID.
-    severity: Mapping[str, Severity] = field(default_factory=_empty, hash=False)
+    severity: Mapping[str, Severity]
     #: Rule options set (the others keep their spec's default), by rule ID then name.
-    options: Mapping[str, Mapping[str, Any]] = field(default_factory=_empty, hash=False)
+    options: Mapping[str, Mapping[str, Any]]
     #: Component catalog documents for IB401.
-    catalogs: tuple[Path, ...] = ()
+    catalogs: tuple[Path, ...]
     #: The configuration file the values came from, if any.
-    source: Path | None = None
+    source: Path | None
     #: Whether a suppression must give a reason to suppress anything (``require-reason``).
-    require_reason: bool = True
+    require_reason: bool
     #: Globs of files and folders not checked (``exclude``), and more of them
     #: (``extend-exclude``); see :mod:`iblint.exclusions`.
-    exclude: tuple[str, ...] = ()
-    extend_exclude: tuple[str, ...] = ()
+    exclude: tuple[str, ...]
+    extend_exclude: tuple[str, ...]
     #: Glob to the rule IDs or prefixes turned off in the files it matches
     #: (``per-file-ignores``).
-    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=_empty, hash=False)
+    per_file_ignores: Mapping[str, tuple[str, ...]]
     #: The least severity that fails the run (``fail-on``); ``None``: any finding does.
-    fail_on: Severity | None = None
+    fail_on: Severity | None
     #: A baseline file (``baseline``): the findings it records are not reported.
-    baseline: Path | None = None
+    baseline: Path | None
     #: Policy files and directories (the users' own rules, :mod:`iblint.policies`).
-    policies: tuple[Path, ...] = ()
+    policies: tuple[Path, ...]
     #: The policies read from ``policies`` (read when the configuration is built).
-    policy_set: PolicySet | None = field(default=None, compare=False, hash=False, repr=False)
+    policy_set: PolicySet | None
     #: How many processes check the files (``--jobs``); ``None``: as many as pay off
     #: (:mod:`iblint.parallel`); 1: this process only.
-    jobs: int | None = None
+    jobs: int | None
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        severity: Mapping[str, Severity] | None = None,
+        options: Mapping[str, Mapping[str, Any]] | None = None,
+        catalogs: tuple[Path, ...] = (),
+        source: Path | None = None,
+        require_reason: bool = True,
+        exclude: tuple[str, ...] = (),
+        extend_exclude: tuple[str, ...] = (),
+        per_file_ignores: Mapping[str, tuple[str, ...]] | None = None,
+        fail_on: Severity | None = None,
+        baseline: Path | None = None,
+        policies: tuple[Path, ...] = (),
+        policy_set: PolicySet | None = None,
+        jobs: int | None = None,
+    ) -> None:
+        given = (
+            select,
+            ignore,
+            _empty() if severity is None else severity,
+            _empty() if options is None else options,
+            catalogs,
+            source,
+            require_reason,
+            exclude,
+            extend_exclude,
+            _empty() if per_file_ignores is None else per_file_ignores,
+            fail_on,
+            baseline,
+            policies,
+            policy_set,
+            jobs,
+        )
+        for name, value in zip(_FIELDS, given, strict=True):
+            object.__setattr__(self, name, value)
         where = _display(self.source) if self.source is not None else "configuration"
         policies = _policy_paths(self.policies, _label(where, "policies"))
         object.__setattr__(self, "policies", policies)
@@ -168,6 +243,43 @@ class Config:
             raise ConfigError(
                 f"{_label(where, 'jobs')}: expected a whole number from 1 to {MAX_JOBS}"
             )
+
+    # What @dataclass(frozen=True, slots=True) wrote, field by field.
+
+    def _compared(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _FIELDS if name != "policy_set")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Config)
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, name) for name in _HASHED))
+
+    def __repr__(self) -> str:
+        fields = ", ".join(
+            f"{name}={getattr(self, name)!r}" for name in _FIELDS if name != "policy_set"
+        )
+        return f"{self.__class__.__qualname__}({fields})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __getstate__(self) -> list[Any]:
+        return [getattr(self, name) for name in _FIELDS]
+
+    def __setstate__(self, state: list[Any]) -> None:
+        for name, value in zip(_FIELDS, state, strict=True):
+            object.__setattr__(self, name, value)
 
     @classmethod
     def build(
@@ -341,7 +453,7 @@ def _rule_prefixes(
         prefixes.extend(part for part in parts if part)
     for prefix in prefixes:
         digits = prefix[2:]
-        if _POLICY_PREFIX.fullmatch(prefix) and not prefix.startswith("IB"):
+        if re.fullmatch(_POLICY_PREFIX, prefix) and not prefix.startswith("IB"):
             if not any(rule_id.startswith(prefix) for rule_id in policy_ids):
                 raise ConfigError(f"{label}: {_no_policy(prefix, policy_ids)}")
             continue
@@ -376,7 +488,7 @@ def _rule_id(key: object, label: str, policy_ids: frozenset[str] | None = frozen
     rule_id = key.strip().upper()
     if not rule_id:
         raise ConfigError(f"{label}: the rule ID is missing, e.g. IB401")
-    if _POLICY_ID.fullmatch(rule_id) and not rule_id.startswith("IB"):
+    if re.fullmatch(_POLICY_ID, rule_id) and not rule_id.startswith("IB"):
         if policy_ids is None or rule_id in policy_ids:
             return rule_id
         raise ConfigError(f"{label}: {_no_policy(rule_id, policy_ids)}")
@@ -499,9 +611,11 @@ def _check_option_relations(options: Mapping[str, Mapping[str, Any]], label: str
             )
 
 
-#: A policy's ID (:data:`iblint.policies.POLICY_ID`), and a prefix of one.
-_POLICY_ID = re.compile(r"[A-Z]{1,16}[0-9]{1,6}")
-_POLICY_PREFIX = re.compile(r"[A-Z]{1,16}[0-9]{0,6}")
+#: A policy's ID (:data:`iblint.policies.POLICY_ID`), and a prefix of one. This module's
+#: patterns are kept as text: ``re`` compiles each when first used (and caches it), so a run
+#: that needs none of them does not pay for compiling them at start-up.
+_POLICY_ID = r"[A-Z]{1,16}[0-9]{1,6}"
+_POLICY_PREFIX = r"[A-Z]{1,16}[0-9]{0,6}"
 
 
 def _no_policy(prefix: str, policy_ids: frozenset[str]) -> str:
@@ -645,8 +759,8 @@ def _adoption_from_mapping(data: Mapping[str, Any], source: Path | None) -> dict
 # --- the command line's text ------------------------------------------------------------------
 
 #: An integer or a decimal number as the command line takes them: ASCII, no ``_``, no ``nan``.
-_INTEGER_TEXT = re.compile(r"[+-]?[0-9]{1,30}")
-_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+_INTEGER_TEXT = r"[+-]?[0-9]{1,30}"
+_NUMBER_TEXT = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?"
 
 
 def options_from_text(texts: Iterable[str], label: str = "--option") -> dict[str, dict[str, Any]]:
@@ -665,9 +779,9 @@ def options_from_text(texts: Iterable[str], label: str = "--option") -> dict[str
         name = name.strip()
         option = _declared_option(rule_id, name, label)
         value: object = raw
-        if option.type == "integer" and _INTEGER_TEXT.fullmatch(raw.strip()):
+        if option.type == "integer" and re.fullmatch(_INTEGER_TEXT, raw.strip()):
             value = int(raw.strip())
-        elif option.type == "number" and _NUMBER_TEXT.fullmatch(raw.strip()):
+        elif option.type == "number" and re.fullmatch(_NUMBER_TEXT, raw.strip()):
             value = float(raw.strip())
         elif option.type == "boolean" and raw.strip().lower() in ("true", "false"):
             value = raw.strip().lower() == "true"
@@ -847,7 +961,7 @@ def _parse_toml(data: bytes, path: Path) -> dict[str, Any]:
 
 #: What matters for nesting in TOML: string and comment delimiters, escapes that hide a quote,
 #: brackets, dots and line breaks. Everything else is skipped by ``finditer``.
-_TOML_TOKENS = re.compile(r"\"\"\"|'''|\\\\|\\\"|[\"'#\n\[\]{}.]")
+_TOML_TOKENS = r"\"\"\"|'''|\\\\|\\\"|[\"'#\n\[\]{}.]"
 
 
 def _toml_depth(text: str) -> int:
@@ -856,7 +970,7 @@ def _toml_depth(text: str) -> int:
     outside strings and comments."""
     deepest = depth = dots = 0
     state = ""  # "" outside strings and comments, else the token that opened one
-    for match in _TOML_TOKENS.finditer(text):
+    for match in re.finditer(_TOML_TOKENS, text):
         token = match.group()
         if not state:
             if token in ('"', "'", '"""', "'''", "#"):

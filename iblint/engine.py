@@ -16,7 +16,6 @@ from iblint.dialects import RunCache
 from iblint.dialects.component_files import ReferencedFile, file_references
 from iblint.discover import Discovered
 from iblint.errors import IblintError
-from iblint.fixes import FIXERS
 from iblint.loading import load_catalog, load_component_file, load_path, load_text
 from iblint.logical_paths import PathIndex
 from iblint.model import (
@@ -455,6 +454,8 @@ def _placed(
     finding: Finding, resource: Resource, paths: PathIndex, fixable: bool = True
 ) -> Finding:
     """``finding`` with its logical path and, for a rule with a safe fix, its edits."""
+    from iblint.fixes import FIXERS
+
     located = paths.locate(finding.span)
     path = located.path if located is not None else (resource.name,)
     fixer = FIXERS.get(finding.rule_id) if fixable else None

@@ -250,9 +250,9 @@ def _parse(
             return [], [input_problems.too_large_for(len(data), limits.hcl, "HCL")], True
         hcl_root, hcl_problems = parse_hcl(data)
         return ([hcl_root] if hcl_root is not None else []), hcl_problems, True
-    from iblint.syntax.json_tree import parse_json
-
     if syntax is Syntax.JSON:
+        from iblint.syntax.json_tree import parse_json
+
         root, problems = parse_json(text)
         return ([root] if root is not None else []), problems, False
     is_json_name = display_path.lower().endswith(".json")
@@ -260,6 +260,8 @@ def _parse(
         plan = _read_plan(text)
         if plan is not None:
             return plan
+        from iblint.syntax.json_tree import parse_json
+
         root, problems = parse_json(text)
         if root is not None:
             return [root], problems, False

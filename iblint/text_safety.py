@@ -30,11 +30,10 @@ SHOWN_LIMIT = 40
 
 #: C0 controls, DEL, C1 controls, the Arabic letter mark, LRM/RLM, the line and paragraph
 #: separators, the bidi embeddings and overrides (U+202A-U+202E) and isolates (U+2066-U+2069),
-#: and surrogates (which only a decoding error or a JSON ``\\ud800`` escape can produce).
-_UNSAFE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
-)
-_SURROGATES = re.compile(r"[\ud800-\udfff]")
+#: and surrogates (which only a decoding error or a JSON ``\\ud800`` escape can produce). Kept
+#: as text, compiled by ``re`` when first needed: printable ASCII, most text, never needs it.
+_UNSAFE = r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+_SURROGATES = r"[\ud800-\udfff]"
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _ELLIPSIS = "\u2026"
 
@@ -54,13 +53,15 @@ def escaped(text: str) -> str:
     """``text`` with every character that could break a line, drive a terminal, reorder the
     display or fail to encode replaced by its escape (``\\n``, ``\\x1b``, ``\\u202e``, ``\\xff``
     for an undecodable file-name byte). Everything else, non-ASCII letters included, is kept."""
-    return _UNSAFE.sub(_escape, text)
+    if text.isascii() and text.isprintable():  # what _UNSAFE matches in ASCII is unprintable
+        return text
+    return re.sub(_UNSAFE, _escape, text)
 
 
 def without_surrogates(text: str) -> str:
     """``text`` with only its lone surrogates escaped (as :func:`escaped` does): valid Unicode
     for a format that escapes the rest itself, such as JSON."""
-    return _SURROGATES.sub(_escape, text)
+    return text if text.isascii() else re.sub(_SURROGATES, _escape, text)
 
 
 def clipped(text: str, limit: int) -> str:

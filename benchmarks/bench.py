@@ -6,7 +6,9 @@ runs the ``iblint`` console script in a fresh subprocess per measurement (as pre
 do, interpreter start included) on:
 
 - one CloudFormation YAML template (what a pre-commit run on one changed file costs);
-- 200, 1000 and 5000 CloudFormation YAML templates (linear cost, flat memory);
+- 40, 200, 1000 and 5000 CloudFormation YAML templates (linear cost, flat memory), and 40,
+  200 and 1000 again with ``--jobs 1`` (one process): where checking in several processes
+  pays off and where it does not;
 - 200 CloudFormation JSON templates and 200 ``--cli-input-json`` requests;
 - 1 and 200 Terraform files (the same templates, converted by ``cfn_to_terraform.py``);
 - 1000 templates with ``--format sarif -o FILE``, to set against the text run;
@@ -64,6 +66,9 @@ class Case:
     #: ``iblint`` runs the executable under test; ``python`` runs its interpreter.
     program: str = "iblint"
     notes: list[str] = field(default_factory=list)
+    #: Options only the executable under test gets (``--jobs 1``: an older iblint runs in
+    #: one process anyway and has no such option).
+    own_options: list[str] = field(default_factory=list)
 
 
 class Result(NamedTuple):
@@ -166,8 +171,12 @@ def version_of(executable: str, environment: dict[str, str]) -> str:
 CASE_NAMES = (
     "start",
     "cfn1",
+    "cfn40",
+    "cfn40-jobs1",
     "cfn200",
+    "cfn200-jobs1",
     "cfn1000",
+    "cfn1000-jobs1",
     "cfn5000",
     "cfnjson200",
     "cli200",
@@ -242,7 +251,14 @@ def build_cases(
         elif name == "cfn1":
             one = next(templates(1).iterdir())
             case = Case(name, "1 CFN YAML template (a pre-commit run)", [str(one)], [one], runs)
-        elif name in ("cfn200", "cfn1000", "cfn5000"):
+        elif name.endswith("-jobs1"):
+            count = int(name[3 : -len("-jobs1")])
+            folder = templates(count)
+            case = Case(
+                name, f"{count} CFN YAML templates, `--jobs 1`", [str(folder)], [folder], runs
+            )
+            case.own_options = ["--jobs", "1"]
+        elif name in ("cfn40", "cfn200", "cfn1000", "cfn5000"):
             count = int(name[3:])
             folder = generated / "cfn" if count == 5000 else templates(count)
             case = Case(
@@ -301,10 +317,11 @@ def build_cases(
 # --- Running --------------------------------------------------------------------------------
 
 
-def command_for(case: Case, iblint: str) -> list[str]:
+def command_for(case: Case, iblint: str, under_test: bool = True) -> list[str]:
     if case.program == "python":
         return [interpreter_of(iblint), *case.arguments]
-    return [iblint, "check", "--no-config", *case.arguments]
+    own = case.own_options if under_test else []
+    return [iblint, "check", "--no-config", *own, *case.arguments]
 
 
 def size_text(case: Case) -> tuple[str, str]:
@@ -407,7 +424,8 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(case.runs):
                 # Alternate the executables so that a burst of load hits both alike.
                 for position, executable in enumerate(executables):
-                    sample = run_once(command_for(case, executable), work, environment)
+                    command = command_for(case, executable, under_test=position == 0)
+                    sample = run_once(command, work, environment)
                     samples[position].append(sample)
             outcome = [Result(found) for found in samples]
             results[case.name] = outcome
@@ -459,6 +477,11 @@ def summarize(results: dict[str, list[Result]], cases: list[Case]) -> None:
         sarif, text = best("sarif1000"), best("cfn1000")
         if sarif and text:
             notes.append(f"SARIF/text at 1000 files {sarif / text:.2f}x")
+        if position == 0:
+            for count in (40, 200, 1000):
+                default, one = best(f"cfn{count}"), best(f"cfn{count}-jobs1")
+                if default and one:
+                    notes.append(f"{count} files: --jobs 1 / default {one / default:.2f}x")
         for low, high in (("cfn200", "cfn1000"), ("cfn1000", "cfn5000")):
             low_time, high_time = best(low), best(high)
             if low_time and high_time:

@@ -109,8 +109,9 @@ def _error_exit(error: Exception) -> int:
 # --- the fast path: `iblint check` parsed as click parses it ------------------------------------
 
 #: ``check``'s options that take a value: the parameter each sets, whether it may be repeated,
-#: and the value's type: a tuple of choices, ``str``, or a path (``path`` as a string, ``Path``
-#: for a ``pathlib.Path``, ``file``: a ``Path`` that may not be a directory), as declared in
+#: and the value's type: a tuple of choices, ``str``, ``count`` (a whole number from 1 to
+#: :data:`iblint.config.MAX_JOBS`), or a path (``path`` as a string, ``Path`` for a
+#: ``pathlib.Path``, ``file``: a ``Path`` that may not be a directory), as declared in
 #: :mod:`iblint.commands`.
 _VALUE_OPTIONS: dict[str, tuple[str, bool, object]] = {
     "--format": ("output_format", False, ("text", "sarif", "json", "github", "gitlab")),
@@ -129,6 +130,8 @@ _VALUE_OPTIONS: dict[str, tuple[str, bool, object]] = {
     "--stdin-filename": ("stdin_filename", False, str),
     "--baseline": ("baseline", False, "file"),
     "--write-baseline": ("write_baseline", False, "file"),
+    "--jobs": ("jobs", False, "count"),
+    "-j": ("jobs", False, "count"),
 }
 #: ``check``'s flags: the parameter each sets and the value it sets.
 _FLAGS: dict[str, tuple[str, bool]] = {
@@ -175,6 +178,7 @@ CHECK_DEFAULTS: dict[str, object] = {
     "write_baseline": None,
     "fix": False,
     "diff": False,
+    "jobs": None,
 }
 
 
@@ -239,6 +243,12 @@ def _converted(value: str, kind: object) -> object:
         return value
     if isinstance(kind, tuple):
         return value if value in kind else None
+    if kind == "count":  # plain ASCII digits in range; click words any other case
+        from iblint.config import MAX_JOBS
+
+        if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_JOBS:
+            return int(value)
+        return None
     if not _click_takes_path(value, directory_ok=kind != "file"):
         return None
     from pathlib import Path
@@ -359,6 +369,7 @@ def run_check(
     write_baseline: Path | None = None,
     fix: bool = False,
     diff: bool = False,
+    jobs: int | None = None,
 ) -> int:
     """``iblint check``: the parameters are those of the click command
     (:func:`iblint.commands.check`). Errors are click's exceptions, made only when raised."""
@@ -385,6 +396,7 @@ def run_check(
             extend_exclude=extend_exclude or None,
             fail_on=fail_on,
             baseline=baseline,
+            jobs=jobs,
         )
         if statistics and output_format != "text":
             raise _usage_error("--statistics prints text: use it with --format text")

@@ -19,6 +19,7 @@ import click
 
 from iblint import __version__
 from iblint.cli import EXIT_CLEAN, EXIT_ERROR, _discard_stdout, _file_config, run_check
+from iblint.config import MAX_JOBS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -182,6 +183,14 @@ def _adoption_options(command: Callable[..., int]) -> Callable[..., int]:
     default=None,
     help="Colour text output (default: on a terminal, unless NO_COLOR is set or TERM is dumb; "
     "FORCE_COLOR set to a non-empty value colours it anywhere).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, MAX_JOBS),
+    help="Check the files in N processes (default: as many as pay off, one for every 40 "
+    "files up to the number of CPUs; 1: one process). The report is the same either way.",
+    metavar="N",
 )
 @_adoption_options
 def check(**params: Any) -> int:

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 import iblint.cli
 import iblint.commands
+import iblint.config
 from iblint.cli import CHECK_DEFAULTS, check_params, main
 from tests.documents import API_INFRA_BAD, API_RECIPE_GOOD, CFN_TEMPLATE_BAD
 
@@ -75,6 +76,9 @@ def test_every_option_of_check_is_declared_as_click_declares_it() -> None:
         kind: object
         if isinstance(param.type, click.Choice):
             kind = tuple(param.type.choices)
+        elif isinstance(param.type, click.IntRange):
+            assert (param.type.min, param.type.max) == (1, iblint.config.MAX_JOBS)
+            kind = "count"
         elif isinstance(param.type, click.Path):
             assert param.type.type is Path and not param.type.exists
             kind = "Path" if param.type.dir_okay else "file"
@@ -132,6 +136,14 @@ _VALUES = [
     "génération.yaml",
     "with space.yaml",
     "nul\0byte",
+    "1",
+    "2",
+    "64",
+    "65",
+    "0",
+    "+2",
+    " 2",
+    "٣",
 ]
 _WORDS = st.one_of(
     st.sampled_from(_NAMES),

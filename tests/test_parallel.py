@@ -175,3 +175,25 @@ def test_build_keeps_or_sets_jobs() -> None:
     assert Config.build(jobs=3).jobs == 3
     assert Config.build(base=Config.build(jobs=3), select="IB1").jobs == 3
     assert Config.build().jobs is None
+
+
+def test_the_jobs_option_gives_the_same_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from iblint.cli import main
+
+    _project(tmp_path, 3 * MIN_FILES_PER_PROCESS)
+    monkeypatch.chdir(tmp_path)
+    outputs = []
+    for jobs in ("1", "2"):
+        assert main(["check", "--no-config", "--jobs", jobs, "."]) == 1
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1] and "IB401" in outputs[0]
+
+
+@pytest.mark.parametrize("value", ["0", "65", "two"])
+def test_a_bad_jobs_value_is_a_usage_error(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from iblint.cli import main
+
+    assert main(["check", "--no-config", "--jobs", value, "."]) == 2
+    assert "--jobs" in capsys.readouterr().err

@@ -191,8 +191,13 @@ def _first_pass(
             file_findings = []
         if loaded.resources:
             loaded.input_problems = []
-            waiting.append(_Waiting.of(loaded, state, file_findings))
+            waiting.append(_Waiting.of(loaded, state, file_findings, len(waiting) >= _UNPACKED))
     return partial._replace(files_checked=files_checked)
+
+
+#: How many waiting files are kept as they are before the rest are packed: a pre-commit run
+#: on a few files does not pay for packing (nor for importing pickle).
+_UNPACKED = 64
 
 
 class _Waiting:
@@ -211,10 +216,14 @@ class _Waiting:
         self.unpacked_value = value if packed is None else None
 
     @classmethod
-    def of(cls, loaded: LoadedFile, state: _FileState, findings: list[Finding]) -> _Waiting:
+    def of(
+        cls, loaded: LoadedFile, state: _FileState, findings: list[Finding], pack: bool = True
+    ) -> _Waiting:
+        value = (loaded, state, findings)
+        if not pack:
+            return cls(None, value)
         import pickle
 
-        value = (loaded, state, findings)
         try:
             return cls(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), value)
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError):

@@ -104,3 +104,9 @@ def test_what_cannot_be_packed_is_kept_as_it_is() -> None:
     waiting = _Waiting.of(loaded, None, [])  # type: ignore[arg-type]
     assert waiting.packed is None
     assert waiting.unpacked()[0] is loaded
+
+
+def test_the_first_waiting_files_are_not_packed() -> None:
+    loaded = LoadedFile("t.yaml")
+    waiting = _Waiting.of(loaded, None, [], pack=False)  # type: ignore[arg-type]
+    assert waiting.packed is None and waiting.unpacked()[0] is loaded

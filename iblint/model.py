@@ -54,7 +54,10 @@ class Scalar(Node):
     def __init__(
         self, value: str | int | float | bool | None, span: Span, key_span: Span | None = None
     ) -> None:
-        super().__init__(span, key_span)
+        # Here and in the other node classes, the slots are set directly rather than through
+        # ``super().__init__``: a file's load makes nodes by the hundred, a run by the million.
+        self.span = span
+        self.key_span = key_span
         self.value = value
 
     def __repr__(self) -> str:
@@ -74,7 +77,8 @@ class Unknown(Node):
     def __init__(
         self, what: str, span: Span, key_span: Span | None = None, may_be_null: bool = False
     ) -> None:
-        super().__init__(span, key_span)
+        self.span = span
+        self.key_span = key_span
         self.what = what
         self.may_be_null = may_be_null
 
@@ -92,7 +96,10 @@ class Reference(Unknown):
     __slots__ = ("target",)
 
     def __init__(self, what: str, target: str, span: Span, key_span: Span | None = None) -> None:
-        super().__init__(what, span, key_span)
+        self.span = span
+        self.key_span = key_span
+        self.what = what
+        self.may_be_null = False
         self.target = target
 
     def __repr__(self) -> str:
@@ -110,7 +117,8 @@ class Choice(Node):
     def __init__(
         self, branches: list[Node | None], span: Span, key_span: Span | None = None
     ) -> None:
-        super().__init__(span, key_span)
+        self.span = span
+        self.key_span = key_span
         self.branches = branches
 
     def __repr__(self) -> str:
@@ -121,7 +129,8 @@ class Sequence(Node):
     __slots__ = ("items",)
 
     def __init__(self, items: list[Node], span: Span, key_span: Span | None = None) -> None:
-        super().__init__(span, key_span)
+        self.span = span
+        self.key_span = key_span
         self.items = items
 
     def __repr__(self) -> str:
@@ -140,7 +149,8 @@ class Mapping(Node):
         key_span: Span | None = None,
         source_names: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(span, key_span)
+        self.span = span
+        self.key_span = key_span
         self.entries = entries
         #: The key each entry was written with, by API member name, where a dialect renamed
         #: it (CloudFormation ``HttpTokens``, Terraform ``http_tokens``); ``None`` when the

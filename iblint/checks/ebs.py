@@ -21,7 +21,9 @@ from iblint.registry import CheckContext, rule
 from iblint.text_safety import shown
 
 
-def ebs_specifications(resource: Resource) -> Iterator[Mapping]:
+#: The rules of this module read the mappings of one resource in turn: found once.
+@last_only
+def ebs_specifications(resource: Resource) -> tuple[Mapping, ...]:
     """Every literal ``ebs`` mapping of the resource's block device mappings."""
     if resource.kind is ResourceKind.CONTAINER_RECIPE:
         lists = [
@@ -30,9 +32,12 @@ def ebs_specifications(resource: Resource) -> Iterator[Mapping]:
         ]
     else:
         lists = [resource.body.get("blockDeviceMappings")]
-    for device_list in lists:
-        for device in mapping_items(device_list):
-            yield from mappings_in(device.get("ebs"))
+    return tuple(
+        ebs
+        for device_list in lists
+        for device in mapping_items(device_list)
+        for ebs in mappings_in(device.get("ebs"))
+    )
 
 
 @rule("IB201", ResourceKind.IMAGE_RECIPE, ResourceKind.CONTAINER_RECIPE)

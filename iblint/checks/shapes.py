@@ -17,10 +17,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from iblint import registry
+# iblint.shapes and its formats come with the validator anyway; the model's data is read only
+# when a rule first needs it (shapes.load).
+from iblint import registry, shapes
 from iblint.model import Edit, Node, Problem, Resource, ResourceKind, Scalar, Span
 from iblint.registry import CheckContext, rule
-from iblint.shapes import validator
+from iblint.shapes import formats, validator
 
 _KINDS = (
     ResourceKind.IMAGE_RECIPE,
@@ -103,9 +105,6 @@ def _deferred(registered: int) -> validator.Deferred:
 
 def validate(resource: Resource) -> list[validator.Issue]:
     """Every shape issue of ``resource``; none for a format the shapes do not cover."""
-    from iblint import shapes
-    from iblint.shapes import formats
-
     fmt = formats.FORMATS.get(resource.dialect)
     if fmt is None or resource.kind not in shapes.REQUESTS:
         return []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from iblint.model import Mapping, Node, Scalar, Sequence, Span, alternatives
+from iblint.model import Choice, Mapping, Node, Scalar, Sequence, Span, alternatives
 from iblint.text_safety import clipped, escaped
 
 _Key = TypeVar("_Key")
@@ -61,30 +61,42 @@ def literal_text(node: Node | None) -> str:
     return escaped(text) if len(text) <= 24 else escaped(clipped(text, 12))
 
 
-def mappings_in(node: Node | None) -> Iterator[Mapping]:
+def mappings_in(node: Node | None) -> Iterable[Mapping]:
     """Every literal mapping ``node`` may be (through ``Fn::If`` branches)."""
-    for alternative in alternatives(node):
-        if isinstance(alternative, Mapping):
-            yield alternative
+    if node.__class__ is not Choice:  # one value: no generator for the usual case
+        return (node,) if isinstance(node, Mapping) else ()
+    return [alternative for alternative in alternatives(node) if isinstance(alternative, Mapping)]
 
 
-def mapping_items(node: Node | None) -> Iterator[Mapping]:
+def mapping_items(node: Node | None) -> Iterable[Mapping]:
     """Every literal mapping that may be an item of the list ``node``."""
-    for alternative in alternatives(node):
+    found: list[Mapping] = []
+    for alternative in (node,) if node.__class__ is not Choice else alternatives(node):
         if isinstance(alternative, Sequence):
             for item in alternative.items:
-                yield from mappings_in(item)
+                found.extend(mappings_in(item))
+    return found
 
 
-def member_alternatives(parent: Mapping, member: str) -> Iterator[tuple[Node | None, Span]]:
+def member_alternatives(parent: Mapping, member: str) -> Iterable[tuple[Node | None, Span]]:
     """Each value ``parent[member]`` may take, with the span a finding about it points at.
 
     A present value points at itself. An absent member (or an ``Fn::If`` branch that removes
     it, or a null value, which sets nothing) is ``None`` and points at the nearest existing
     node: the member's key if there is one, else the parent's key.
     """
-    node = parent.get(member)
-    absent_anchor = node.anchor if node is not None else parent.anchor
+    node = parent.get(member)  # not entries: a plan's open mapping makes unknown members
+    if node is None:
+        return ((None, parent.anchor),)
+    if node.__class__ is not Choice:  # one value, the usual case: no generator
+        if isinstance(node, Scalar) and node.value is None:
+            return ((None, node.anchor),)
+        return ((node, node.span),)
+    return _member_choices(node)
+
+
+def _member_choices(node: Node) -> Iterator[tuple[Node | None, Span]]:
+    absent_anchor = node.anchor
     for alternative in alternatives(node):
         if alternative is None or (isinstance(alternative, Scalar) and alternative.value is None):
             yield None, alternative.anchor if alternative is not None else absent_anchor

@@ -77,8 +77,9 @@ def _resource_type(declaration: Node) -> str | None:
 
 
 class _Text(NamedTuple):
-    """What the template's text allows: nodes shared through YAML aliases (a ``*``), and
-    ``Fn::ForEach`` loops. Where the text has neither, translation skips looking for them."""
+    """What the template's text allows: nodes shared through YAML aliases (a ``*`` that
+    repeats an ``&`` anchor: without an anchor, a ``*`` is text, as in ``cron(0 4 ? * MON *)``),
+    and ``Fn::ForEach`` loops. Where the text has neither, translation skips looking for them."""
 
     shared: bool = True
     loops: bool = True
@@ -105,8 +106,17 @@ def template_resources(root: Mapping, text: _Text = _ANY_TEXT) -> list[Resource]
         from_loop = logical_id not in written.entries
         for body in _bodies(declaration, text):
             metadata = declaration.get("Metadata")  # iblint suppressions (README)
-            resource = Resource(kind, logical_id, body, declaration.anchor, from_loop, metadata)
-            found.append(resource._replace(dialect="cloudformation"))
+            found.append(
+                Resource(
+                    kind,
+                    logical_id,
+                    body,
+                    declaration.anchor,
+                    from_loop,
+                    metadata,
+                    "cloudformation",
+                )
+            )
     return found
 
 
@@ -153,9 +163,13 @@ def _translate_properties(properties: Mapping, text: _Text) -> Mapping:
     translator = _Translator(text)
     entries: dict[str, Node] = {}
     written: dict[str, str] = {}  # the property names as written (API shape rules)
+    plain = not text.shared
     for name, value in properties.entries.items():
-        api_name = _RENAMED.get(name) or _api_name(name)
-        entries[api_name] = translator.translate(value, free_form=name in _FREE_FORM_MAPS)
+        api_name = _RENAMED.get(name) or _api_names.get(name) or _api_name(name)
+        if plain and value.__class__ is Scalar:
+            entries[api_name] = _leaf(value)  # what translate() gives a leaf
+        else:
+            entries[api_name] = translator.translate(value, free_form=name in _FREE_FORM_MAPS)
         written[api_name] = name
     return Mapping(entries, properties.span, properties.key_span, written)
 
@@ -166,7 +180,18 @@ def _removed(node: Node) -> Choice:
 
 
 def _api_name(name: str) -> str:
-    return name[:1].lower() + name[1:]
+    api_name = name[:1].lower() + name[1:]
+    if len(name) <= _REMEMBERED_LENGTH:
+        if len(_api_names) >= _REMEMBERED_COUNT:
+            _api_names.clear()
+        _api_names[name] = api_name
+    return api_name
+
+
+#: API names of the property names met so far (the same few hundred in every template).
+_api_names: dict[str, str] = {}
+_REMEMBERED_LENGTH = 64
+_REMEMBERED_COUNT = 4096
 
 
 def _intrinsic_name(node: Mapping) -> str | None:
@@ -184,7 +209,9 @@ class _Translator:
     through aliases costs what the text costs."""
 
     def __init__(self, text: _Text) -> None:
-        self.done: dict[tuple[int, bool], Node] = {}
+        #: By (id, free_form): the node translated, and the node itself, kept so that its id
+        #: is not reused by another (a copy an Fn::ForEach loop makes lives only so long).
+        self.done: dict[tuple[int, bool], tuple[Node, Node]] = {}
         self.loops = text.loops
         self.shared = text.shared
 
@@ -194,45 +221,65 @@ class _Translator:
         key = (id(node), free_form)
         done = self.done.get(key)
         if done is None:
-            done = self.done[key] = self._translate(node, free_form)
-        return done
+            done = self.done[key] = (self._translate(node, free_form), node)
+        return done[0]
 
     def _translate(self, node: Node, free_form: bool) -> Node:
-        if _is_no_value(node):
+        if node.__class__ is not Mapping and not isinstance(node, Mapping):
+            if isinstance(node, Sequence):
+                return Sequence(self._items(node.items, free_form), node.span, node.key_span)
+            return _leaf(node)
+        if len(node.entries) == 1 and _is_no_value(node):
             return _removed(node)
-        if isinstance(node, Mapping):
-            if self.loops and cloudformation_foreach.has_loops(node):
-                node, complete = cloudformation_foreach.expand(node)
-                if not complete:
-                    return Unknown("Fn::ForEach", node.span, node.key_span)
+        if self.loops and cloudformation_foreach.has_loops(node):
+            node, complete = cloudformation_foreach.expand(node)
+            if not complete:
+                return Unknown("Fn::ForEach", node.span, node.key_span)
+        if len(node.entries) == 1:
             intrinsic = _intrinsic_name(node)
             if intrinsic == "Fn::If":
                 return self._choice(node, free_form)
             if intrinsic is not None:
                 return _intrinsic(intrinsic, node)
-            if free_form:
-                entries = {key: self.translate(value, True) for key, value in node.entries.items()}
-                return Mapping(entries, node.span, node.key_span)
-            entries = {}
-            written: dict[str, str] = {}  # the property names as written (API shape rules)
-            for key, value in node.entries.items():
-                api_name = _api_name(key)
+        if free_form:
+            entries = {key: self._child(value, True) for key, value in node.entries.items()}
+            return Mapping(entries, node.span, node.key_span)
+        entries = {}
+        written: dict[str, str] = {}  # the property names as written (API shape rules)
+        shared = self.shared
+        for key, value in node.entries.items():
+            api_name = _api_names.get(key) or _api_name(key)
+            if shared:
                 entries[api_name] = self.translate(value, False)
-                written[api_name] = key
-            return Mapping(entries, node.span, node.key_span, written)
-        if isinstance(node, Sequence):
-            return Sequence(
-                [self.translate(item, free_form) for item in node.items if not _is_no_value(item)],
-                node.span,
-                node.key_span,
-            )
-        if (
-            isinstance(node, Scalar)
-            and isinstance(node.value, str)
-            and _DYNAMIC_REFERENCE in node.value
-        ):
-            return Unknown("dynamic reference", node.span, node.key_span)
-        return node
+            elif value.__class__ is Scalar:  # a leaf: what _translate gives, without the call
+                text = value.value
+                if isinstance(text, str) and _DYNAMIC_REFERENCE in text:
+                    value = _leaf(value)
+                entries[api_name] = value
+            else:
+                entries[api_name] = self._translate(value, False)
+            written[api_name] = key
+        return Mapping(entries, node.span, node.key_span, written)
+
+    def _child(self, node: Node, free_form: bool) -> Node:
+        return self.translate(node, free_form) if self.shared else self._translate(node, free_form)
+
+    def _items(self, items: list[Node], free_form: bool) -> list[Node]:
+        """A list's items translated, those ``AWS::NoValue`` removes left out."""
+        translated: list[Node] = []
+        shared = self.shared
+        for item in items:
+            if shared:
+                if not _is_no_value(item):
+                    translated.append(self.translate(item, free_form))
+            elif item.__class__ is Scalar:
+                text = item.value
+                if isinstance(text, str) and _DYNAMIC_REFERENCE in text:
+                    item = _leaf(item)
+                translated.append(item)
+            elif not _is_no_value(item):
+                translated.append(self._translate(item, free_form))
+        return translated
 
     def _choice(self, node: Mapping, free_form: bool) -> Node:
         arguments = node.entries["Fn::If"]
@@ -250,6 +297,18 @@ class _Translator:
                     translated = _with_key_span(translated, node.key_span)
                 branches.append(translated)
         return Choice(branches, node.span, node.key_span)
+
+
+def _leaf(node: Node) -> Node:
+    """A value that is neither a mapping nor a list: itself, or unknown if it holds a dynamic
+    reference."""
+    if (
+        isinstance(node, Scalar)
+        and isinstance(node.value, str)
+        and _DYNAMIC_REFERENCE in node.value
+    ):
+        return Unknown("dynamic reference", node.span, node.key_span)
+    return node
 
 
 def _intrinsic(name: str, node: Mapping) -> Unknown:
@@ -290,6 +349,7 @@ def _is_no_value(node: Node) -> bool:
 def resources(document: Node, context: LoadContext) -> list[Resource]:
     assert isinstance(document, Mapping)
     source = context.text
-    text = _Text("*" in source, "Fn::ForEach::" in source) if source else _ANY_TEXT
+    shared = "*" in source and "&" in source
+    text = _Text(shared, "Fn::ForEach::" in source) if source else _ANY_TEXT
     found = template_resources(document, text)
     return found + component_documents(found, context)  # the components' AWSTOE documents

@@ -76,6 +76,14 @@ _SIMPLE_ESCAPES = {
     "P": "\u2029",
 }
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+#: Runs of characters that stand for themselves in a quoted string, by (quote, HCL): all but
+#: the quote, a line break, and what may start an escape.
+_ORDINARY = {
+    ('"', False): re.compile(r'[^"\\\r\n]+'),
+    ('"', True): re.compile(r'[^"\\\r\n$%]+'),
+    ("'", False): re.compile(r"[^'\r\n]+"),
+    ("'", True): re.compile(r"[^'\r\n$%]+"),
+}
 _ENCODERS = ("yamlencode", "jsonencode")
 
 
@@ -266,20 +274,32 @@ def _quoted_map(
     quote = text[start]
     index = start + 1
     decoded: list[str] = []
+    #: The pieces in ``decoded`` so far: a character, or an escape however long it decodes
+    #: to (the offsets below count them so).
+    pieces = 0
     #: Decoded offsets from which the source runs ``extra`` characters ahead.
     breaks: list[int] = []
     extras: list[int] = []
     extra = 0
     length = len(text)
+    ordinary = _ORDINARY[quote, hcl].match
     while index < length:
+        run = ordinary(text, index)
+        if run is not None:  # characters that stand for themselves, taken at once
+            end = run.end()
+            decoded.append(text[index:end])
+            pieces += end - index
+            index = end
+            continue
         char = text[index]
         if char in "\r\n":
             return None  # a string over several lines: folded, not placed exactly
         if char == quote:
             if quote == "'" and text.startswith("''", index):
                 decoded.append("'")
+                pieces += 1
                 extra += 1
-                breaks.append(len(decoded))
+                breaks.append(pieces)
                 extras.append(extra)
                 index += 2
                 continue
@@ -289,36 +309,41 @@ def _quoted_map(
             if produced is None:
                 return None
             decoded.append(produced)
+            pieces += 1
             extra += width - len(produced)
-            breaks.append(len(decoded))
+            breaks.append(pieces)
             extras.append(extra)
             index += width
             continue
         if hcl and (text.startswith("$${", index) or text.startswith("%%{", index)):
             decoded.append(text[index + 1 : index + 3])
+            pieces += 1
             extra += 1
-            breaks.append(len(decoded))
+            breaks.append(pieces)
             extras.append(extra)
             index += 3
             continue
         decoded.append(char)
+        pieces += 1
         index += 1
     else:
         return None
     rebuilt = "".join(decoded)
     if rebuilt != value:
         return None
-    value_lines = LineTable(value)
-
-    def column_of(offset: int) -> int:
-        position = bisect.bisect_right(breaks, offset) - 1
-        return column + 1 + offset + (extras[position] if position >= 0 else 0)
+    starts = LineTable(value).line_starts
+    last = len(starts)
+    first_column = column + 1
+    bisect_right = bisect.bisect_right
 
     def moved(span: Span) -> Span:
-        starts = value_lines.line_starts
-        begin = starts[min(span.start_line, len(starts)) - 1] + span.start_col - 1
-        end = starts[min(span.end_line, len(starts)) - 1] + span.end_col - 1
-        return Span(line, column_of(begin), line, column_of(max(end, begin)))
+        begin = starts[min(span.start_line, last) - 1] + span.start_col - 1
+        end = max(starts[min(span.end_line, last) - 1] + span.end_col - 1, begin)
+        position = bisect_right(breaks, begin) - 1
+        begin_column = first_column + begin + (extras[position] if position >= 0 else 0)
+        position = bisect_right(breaks, end) - 1
+        end_column = first_column + end + (extras[position] if position >= 0 else 0)
+        return Span(line, begin_column, line, end_column)
 
     return moved
 

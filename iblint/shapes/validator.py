@@ -89,6 +89,7 @@ _PATTERN_WORDS = {
     "ComponentParameterName": "text without NUL characters",
 }
 
+_COLLECTIONS = frozenset({"structure", "list", "map"})
 #: Python's default limit on the digits of an int it reads from text.
 _INT_DIGITS = 4300
 _HUGE = 10**_INT_DIGITS
@@ -115,6 +116,144 @@ class Issue(NamedTuple):
 Deferred = frozenset[tuple[str, str, str]]
 
 
+class _Text(NamedTuple):
+    """The checks of a string shape in one place (a member, or a map's keys)."""
+
+    #: The enum values the format allows, in the model's order; ``None`` without an enum.
+    allowed: list[str] | None
+    #: The values that pass: ``allowed`` and those the format adds.
+    accepted: frozenset[str]
+    enum_skipped: bool
+    minimum: int | None
+    maximum: int | None
+    length_checked: bool
+    too_long_skipped: bool
+    pattern: str | None
+    #: The pattern, compiled; ``None`` when it is absent or left to another rule.
+    compiled: re.Pattern[str] | None
+    #: Whether there is anything to check at all.
+    checked: bool
+
+
+class _Member(NamedTuple):
+    """A structure's member as a format writes it."""
+
+    shape: str
+    #: How the format writes it; ``None`` when it cannot.
+    expected: str | None
+    #: Its name in messages when the dialect made it (no name was written).
+    label: str
+    #: Whether the format can write it at all.
+    writable: bool
+    #: (structure, member): where a deferred check or a format's enum values apply.
+    owner: tuple[str, str]
+    #: Its shape's type.
+    kind: str
+    #: The checks of a string member's text; ``None`` for other types.
+    text: _Text | None
+    #: The check of a scalar of its type (``_SCALAR_CHECKS``); ``None`` for collections.
+    check: Callable[[Walk, Scalar, str, str, tuple[str, str]], None] | None
+
+
+class _Plan:
+    """What walks in one format need of the shapes, worked out once per run rather than at
+    every node: each structure's members as the format writes them, the members it
+    requires, each string's checks, and the checks other rules own by place."""
+
+    def __init__(self, fmt: Format, shapes: dict[str, dict[str, Any]], deferred: Deferred):
+        self.fmt = fmt
+        self.shapes = shapes
+        skips: dict[tuple[str, str], set[str]] = {}
+        for structure, member, check in deferred:
+            skips.setdefault((structure, member), set()).add(check)
+        self.skips = {owner: frozenset(checks) for owner, checks in skips.items()}
+        self.members: dict[tuple[str, bool], dict[str, _Member]] = {}
+        #: By kind, then by structure and top.
+        self.required: dict[ResourceKind, dict[tuple[str, bool], tuple[str, ...]]] = {}
+        self.texts: dict[tuple[str, tuple[str, str]], _Text] = {}
+
+    def skipped(self, owner: tuple[str, str], check: str) -> bool:
+        checks = self.skips.get(owner)
+        return checks is not None and check in checks
+
+    def member_table(self, structure: str, top: bool) -> dict[str, _Member]:
+        table = self.members.get((structure, top))
+        if table is None:
+            fmt = self.fmt
+            table = {}
+            for api, shape in self.shapes[structure]["members"].items():
+                expected = formats.spelling(fmt.name, structure, api, top)
+                writable = expected is not None and api not in fmt.unwritable
+                owner = (structure, api)
+                kind = self.shapes[shape]["type"]
+                text = self.text(shape, owner) if kind in ("string", "blob") else None
+                check = _SCALAR_CHECKS.get(kind)
+                table[api] = _Member(
+                    shape, expected, expected or api, writable, owner, kind, text, check
+                )
+            self.members[(structure, top)] = table
+        return table
+
+    def required_of(self, kind: ResourceKind, structure: str, top: bool) -> tuple[str, ...]:
+        """The members ``structure`` requires in a resource of ``kind`` (idempotency tokens
+        aside: the SDKs fill them in)."""
+        shape = self.shapes[structure]
+        tokens = shape.get("idempotency_tokens", ())
+        required = formats.required(self.fmt, kind, structure, shape.get("required", []), top)
+        return tuple(member for member in required if member not in tokens)
+
+    def text(self, shape_name: str, owner: tuple[str, str]) -> _Text:
+        key = (shape_name, owner)
+        rule = self.texts.get(key)
+        if rule is None:
+            rule = self.texts[key] = self._text(shape_name, owner)
+        return rule
+
+    def _text(self, shape_name: str, owner: tuple[str, str]) -> _Text:
+        shape = self.shapes[shape_name]
+        name = self.fmt.name
+        enum = shape.get("enum")
+        allowed: list[str] | None = None
+        accepted: frozenset[str] = frozenset()
+        if enum is not None:
+            only = formats.ENUM_ONLY.get(name, {}).get(owner)
+            allowed = [value for value in enum if only is None or value in only]
+            accepted = frozenset(allowed) | formats.ENUM_EXTRA.get(name, {}).get(owner, frozenset())
+        minimum, maximum = shape.get("min"), shape.get("max")
+        length_checked = (minimum is not None or maximum is not None) and not self.skipped(
+            owner, LENGTH
+        )
+        pattern = shape.get("pattern")
+        compiled = (
+            _pattern(pattern) if pattern is not None and not self.skipped(owner, PATTERN) else None
+        )
+        return _Text(
+            allowed,
+            accepted,
+            self.skipped(owner, ENUM),
+            minimum,
+            maximum,
+            length_checked,
+            self.skipped(owner, TOO_LONG),
+            pattern,
+            compiled,
+            allowed is not None or length_checked or compiled is not None,
+        )
+
+
+#: By the ids of the format and the shapes (a plan keeps both, so the ids stay theirs) and the
+#: deferred checks.
+_plans: dict[tuple[int, int, Deferred], _Plan] = {}
+
+
+def _plan(fmt: Format, shapes: dict[str, dict[str, Any]], deferred: Deferred) -> _Plan:
+    key = (id(fmt), id(shapes), deferred)
+    plan = _plans.get(key)
+    if plan is None:
+        plan = _plans[key] = _Plan(fmt, shapes, deferred)
+    return plan
+
+
 class Walk:
     """One resource's walk; ``issues`` holds what it found."""
 
@@ -131,6 +270,12 @@ class Walk:
         self.deferred = deferred
         self.issues: list[Issue] = []
         self._seen: set[tuple[int, str]] = set()
+        self._plan = _plan(fmt, shapes, deferred)
+        #: The members each (structure, top) requires in this kind of resource.
+        self._requires = self._plan.required.setdefault(kind, {})
+        #: API documents are written with the API's names; a CloudFormation or Terraform
+        #: mapping without the names as written was made by the dialect (a variable's object).
+        self._as_is = fmt.name.startswith("api")
 
     def _report(
         self, kind: str, span: Span, message: str, fix: str, replacement: str | None = None
@@ -140,34 +285,63 @@ class Walk:
     # Structures -------------------------------------------------------------------------
 
     def structure(self, node: Mapping, shape_name: str, label: str, top: bool) -> None:
-        shape = self.shapes[shape_name]
-        members: dict[str, str] = shape["members"]
+        plan = self._plan
+        table = plan.members.get((shape_name, top)) or plan.member_table(shape_name, top)
         fmt = self.fmt
+        reports_unknown = fmt.reports_unknown
         written = node.source_names
-        # API documents are written with the API's names; a CloudFormation or Terraform mapping
-        # without the names as written was made by the dialect (a variable's object).
-        as_is = fmt.name.startswith("api")
-        for api, child in node.entries.items():
+        as_is = self._as_is
+        entries = node.entries
+        for api, child in entries.items():
             # The name as the user wrote it; None for a member the dialect made (Terraform's
             # additionalInstanceConfiguration for user_data_base64).
             name = written.get(api) if written is not None else (api if as_is else None)
-            expected = formats.spelling(fmt.name, shape_name, api, top)
-            member_shape = members.get(api)
+            member = table.get(api)
             if name is None:
-                if member_shape is not None:
-                    self.value(child, member_shape, expected or api, (shape_name, api))
+                if member is not None:
+                    self.value(child, member.shape, member.label, member.owner)
                 continue
-            if member_shape is None or expected is None or api in fmt.unwritable:
-                if fmt.reports_unknown and not (top and name in fmt.extra_names):
+            if member is None or not member.writable:
+                if reports_unknown and not (top and name in fmt.extra_names):
                     self._unknown(child, name, shape_name, label, top)
                 continue
-            if name != expected and fmt.reports_unknown:
+            if name != member.expected and reports_unknown:
                 self._unknown(child, name, shape_name, label, top)
                 continue
-            self.value(child, member_shape, name, (shape_name, api))
-        for member in formats.required(fmt, self.kind, shape_name, shape.get("required", []), top):
-            if member not in shape.get("idempotency_tokens", ()):
-                self._required(node, member, shape_name, label, top)
+            if child.__class__ is Scalar:  # a literal, the usual case: as value() checks it
+                value = child.value
+                if value is None:
+                    continue  # null leaves the member unset
+                text = member.text
+                if text is not None and isinstance(value, str):
+                    if text.checked:
+                        self._checked_text(value, child.span, text, member.shape, name)
+                    continue
+                check = member.check
+                if check is not None:
+                    check(self, child, member.shape, name, member.owner)
+                elif member.kind in _COLLECTIONS:
+                    self._wrong_type(child, member.kind, name, member.owner)
+            elif child.__class__ is Mapping and member.kind == "structure":
+                seen = (id(child), member.shape)  # as value() would, without its tests
+                if seen not in self._seen:
+                    self._seen.add(seen)
+                    self.structure(child, member.shape, name, False)
+            elif child.__class__ is Sequence and member.kind == "list":
+                seen = (id(child), member.shape)
+                if seen not in self._seen:
+                    self._seen.add(seen)
+                    self._list(child, self.shapes[member.shape], name, member.owner)
+            else:
+                self.value(child, member.shape, name, member.owner)
+        members = self._requires.get((shape_name, top))
+        if members is None:
+            members = self._requires[shape_name, top] = plan.required_of(self.kind, shape_name, top)
+        for required in members:
+            present = entries.get(required)
+            if present.__class__ is Scalar and present.value is not None:
+                continue  # the usual case: set to a literal
+            self._required(node, required, shape_name, label, top)
 
     def _required(self, node: Mapping, member: str, structure: str, label: str, top: bool) -> None:
         present = node.entries.get(member)
@@ -248,7 +422,12 @@ class Walk:
         if node.__class__ is Scalar:  # the common case: a leaf, seen once
             assert isinstance(node, Scalar)
             if node.value is not None:  # null leaves the member unset
-                self._one(node, shape_name, label, owner)
+                kind = self.shapes[shape_name]["type"]
+                check = _SCALAR_CHECKS.get(kind)
+                if check is not None:
+                    check(self, node, shape_name, label, owner)
+                elif kind in _COLLECTIONS:
+                    self._wrong_type(node, kind, label, owner)
             return
         key = (id(node), shape_name)
         if key not in self._seen:  # a node shared by YAML aliases or Fn::If branches: once
@@ -281,7 +460,7 @@ class Walk:
             self._wrong_type(node, kind, label, owner)
 
     def _skipped(self, owner: tuple[str, str], check: str) -> bool:
-        return (owner[0], owner[1], check) in self.deferred
+        return self._plan.skipped(owner, check)
 
     def _count(self, node: Node, low: int, high: int, shape: dict[str, Any], label: str) -> None:
         """Item counts of a list or map: ``low`` items are there whatever branch a deployment
@@ -312,12 +491,23 @@ class Walk:
         self, node: Sequence, shape: dict[str, Any], label: str, owner: tuple[str, str]
     ) -> None:
         items = node.items
-        sure = sum(1 for item in items if not _may_be_absent(item))
+        sure = len(items)
+        for item in items:
+            if isinstance(item, Choice) and _may_be_absent(item):
+                sure -= 1
         if not self._skipped(owner, LENGTH):
             self._count(node, sure, len(items), shape, label)
         member = shape["member"]
+        structures = self.shapes[member]["type"] == "structure"
+        seen = self._seen
         for index, item in enumerate(items):
-            self.value(item, member, f"{label}[{index}]", owner)
+            if structures and item.__class__ is Mapping:  # as value() would, without its tests
+                key = (id(item), member)
+                if key not in seen:
+                    seen.add(key)
+                    self.structure(item, member, f"{label}[{index}]", False)
+            else:
+                self.value(item, member, f"{label}[{index}]", owner)
 
     def _map(
         self, node: Mapping, shape: dict[str, Any], label: str, owner: tuple[str, str]
@@ -325,13 +515,12 @@ class Walk:
         entries = node.entries
         sure = sum(1 for value in entries.values() if not _may_be_absent(value))
         self._count(node, sure, len(entries), shape, label)
-        key_shape = self.shapes[shape["key"]]
         value_shape = shape["value"]
         templated = self.fmt.name == "terraform"
         for key, value in entries.items():
             if not (templated and ("${" in key or "%{" in key)):
                 where = value.key_span or value.span
-                self._text(key, where, key_shape, shape["key"], f"the key of {label}", owner)
+                self._text(key, where, shape["key"], f"the key of {label}", owner)
             self.value(value, value_shape, f"{label}[{shown(key)}]", owner)
 
     # Scalars -------------------------------------------------------------------------------
@@ -353,30 +542,27 @@ class Walk:
         )
 
     def _string(self, node: Scalar, shape_name: str, label: str, owner: tuple[str, str]) -> None:
-        shape = self.shapes[shape_name]
         value = node.value
         if not isinstance(value, str):
             if not self.fmt.converts:  # CloudFormation and Terraform write 5 as "5"
                 self._wrong_type(node, "string", label, owner)
             return
-        self._text(value, node.span, shape, shape_name, label, owner)
+        self._text(value, node.span, shape_name, label, owner)
 
     def _text(
-        self,
-        text: str,
-        span: Span,
-        shape: dict[str, Any],
-        shape_name: str,
-        label: str,
-        owner: tuple[str, str],
+        self, text: str, span: Span, shape_name: str, label: str, owner: tuple[str, str]
     ) -> None:
         """Enum, length and pattern of a string (a value or a map key)."""
-        enum = shape.get("enum")
-        if enum is not None:
-            if self._skipped(owner, ENUM):
-                return
-            allowed = self._allowed(enum, owner)
-            if text in allowed or text in formats.ENUM_EXTRA.get(self.fmt.name, {}).get(owner, ()):
+        rule = self._plan.text(shape_name, owner)
+        if rule.checked:
+            self._checked_text(text, span, rule, shape_name, label)
+
+    def _checked_text(
+        self, text: str, span: Span, rule: _Text, shape_name: str, label: str
+    ) -> None:
+        allowed = rule.allowed
+        if allowed is not None:
+            if rule.enum_skipped or text in rule.accepted:
                 return
             listed = ", ".join(allowed)
             message = f"{label} is {shown(text)}, which is not one of {listed}"
@@ -390,8 +576,8 @@ class Walk:
             else:
                 self._report(ENUM, span, message, f"set {label} to one of {listed}")
             return
-        minimum, maximum = shape.get("min"), shape.get("max")
-        if (minimum is not None or maximum is not None) and not self._skipped(owner, LENGTH):
+        minimum, maximum = rule.minimum, rule.maximum
+        if rule.length_checked:
             length = len(text)
             if maximum == 0 and length > 0:
                 self._report(
@@ -402,7 +588,7 @@ class Walk:
                 )
                 return
             if maximum is not None and length > maximum:
-                if not self._skipped(owner, TOO_LONG):
+                if not rule.too_long_skipped:
                     bounds = f"at most {maximum}" if not minimum else f"{minimum} to {maximum}"
                     self._report(
                         LENGTH,
@@ -421,22 +607,15 @@ class Walk:
                     fix = f"lengthen {label} to at least {minimum} characters"
                 self._report(LENGTH, span, message, fix)
                 return
-        pattern = shape.get("pattern")
-        if (
-            pattern is not None
-            and not self._skipped(owner, PATTERN)
-            and _pattern(pattern).search(text) is None
-        ):
+        compiled = rule.compiled
+        if compiled is not None and compiled.search(text) is None:
+            pattern = rule.pattern
             words = _PATTERN_WORDS.get(shape_name)
             if words is not None:
                 message = f"{label} is {shown(text)}, which is not {words}"
             else:
                 message = f"{label} is {shown(text)}, which does not match the API's pattern"
             self._report(PATTERN, span, message, f"make {label} match the pattern {pattern}")
-
-    def _allowed(self, enum: list[str], owner: tuple[str, str]) -> list[str]:
-        only = formats.ENUM_ONLY.get(self.fmt.name, {}).get(owner)
-        return [value for value in enum if only is None or value in only]
 
     def _integer(self, node: Scalar, shape_name: str, label: str, owner: tuple[str, str]) -> None:
         shape = self.shapes[shape_name]

@@ -30,7 +30,7 @@ from typing import NoReturn
 from iblint import problems as input_problems
 from iblint.model import InputProblem, Mapping, Node, Scalar, Sequence, Span
 from iblint.syntax.limits import MAX_DEPTH, MAX_JSON_VALUES
-from iblint.syntax.positions import LineTable
+from iblint.syntax.positions import LineTable, find_line_starts
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _WS = r"[ \t\n\r]*+"
@@ -110,18 +110,8 @@ def _limit_problem(text: str, line_starts: list[int], error: _SyntaxError) -> In
 
 
 def _line_starts(text: str) -> list[int]:
-    """Where each line of ``text`` starts, as :class:`LineTable` has them (found with
-    ``str.find`` when lines end in LF only: a plan is one line of megabytes)."""
-    if "\r" in text:
-        return LineTable(text).line_starts
-    starts = [0]
-    find = text.find
-    found = find("\n")
-    while found >= 0:
-        found += 1
-        starts.append(found)
-        found = find("\n", found)
-    return starts
+    """Where each line of ``text`` starts, as :class:`LineTable` has them."""
+    return find_line_starts(text)
 
 
 def _span(line_starts: list[int], start: int, end: int) -> Span:

@@ -10,12 +10,39 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate, count
+from operator import add
 
 from iblint.model import Span
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
+#: Texts up to this length are split into lines to find where they start (faster than
+#: searching, but a copy of the text).
+_SPLIT_LENGTH = 1 << 20
 #: Characters YAML takes for line breaks and readers do not.
 YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def find_line_starts(text: str) -> list[int]:
+    """Where each line of ``text`` starts: 0, and the offset after each line break."""
+    if "\r" in text:
+        starts = [0]
+        starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
+        return starts
+    if len(text) <= _SPLIT_LENGTH:
+        # LF only, the usual case: the offsets summed in C, without a Python step per line.
+        lines = text.split("\n")
+        lines.pop()  # the text after the last break starts no further line
+        return [0, *map(add, accumulate(map(len, lines)), count(1))]
+    # A large text (a plan is one line of megabytes): found in place, not copied line by line.
+    starts = [0]
+    find = text.find
+    found = find("\n")
+    while found >= 0:
+        found += 1
+        starts.append(found)
+        found = find("\n", found)
+    return starts
 
 
 class LineTable:
@@ -27,10 +54,7 @@ class LineTable:
         """``line_starts``: where each line of ``text`` starts, when the caller has them."""
         self.text = text
         self.length = len(text)
-        if line_starts is None:
-            line_starts = [0]
-            line_starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
-        self.line_starts = line_starts
+        self.line_starts = find_line_starts(text) if line_starts is None else line_starts
 
     def at(self, offset: int) -> tuple[int, int]:
         offset = max(0, min(offset, self.length))

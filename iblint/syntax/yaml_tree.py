@@ -4,7 +4,8 @@ PyYAML's C parser composes the document (the slow Python resolver is replaced by
 scalars are typed here); then the tree is converted into :mod:`iblint.model` nodes while
 checking duplicate keys, nesting depth and the size aliases expand to. CloudFormation's short
 tags (``!Ref x``, ``!If [...]``) become their long form (``{"Ref": "x"}``) so the CloudFormation
-loader handles YAML and JSON alike.
+loader handles YAML and JSON alike. The usual text (no anchor, no merge key, no line break only
+YAML counts) is converted by :class:`_FastConverter`, which makes the same tree in fewer steps.
 """
 
 from __future__ import annotations
@@ -14,25 +15,31 @@ from typing import Any
 
 import yaml
 from yaml.composer import Composer, ComposerError
-from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.nodes import Node as YamlNode
-from yaml.resolver import Resolver
 
 from iblint import problems as input_problems
 from iblint.model import InputProblem, Mapping, Node, Scalar, Sequence, Span
 from iblint.syntax.limits import MAX_DEPTH, MAX_EXPANDED_NODES, MAX_YAML_SEPARATORS
 from iblint.syntax.positions import YAML_ONLY_BREAKS, LineTable
+from iblint.syntax.yaml_scalars import PLAIN as _PLAIN
+from iblint.syntax.yaml_scalars import (
+    RESOLVED_FIRST_CHARACTERS,
+    key_text,
+    long_form,
+    plain_key,
+    plain_value,
+)
+from iblint.syntax.yaml_scalars import STR as _STR
 
-_PLAIN = "tag:iblint:plain"
-_STR = "tag:yaml.org,2002:str"
 _HAS_LIBYAML = getattr(yaml, "__with_libyaml__", False)
 _BaseLoader: type = yaml.CSafeLoader if _HAS_LIBYAML else yaml.SafeLoader
 
 
 class _ComposeLoader(_BaseLoader):  # type: ignore[misc]
-    """Composes nodes without resolving implicit tags; typing happens in :func:`_scalar`."""
+    """Composes nodes without resolving implicit tags; plain scalars are typed by
+    :mod:`iblint.syntax.yaml_scalars`."""
 
     def resolve(self, kind: type, value: object, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode and implicit[0]:
@@ -81,40 +88,6 @@ class _AliasKeepingLoader(Composer, _ComposeLoader):
         return Composer.compose_node(self, parent, index)
 
 
-_resolver = Resolver()
-_constructor = SafeConstructor()
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-_TYPED = {_INT, _FLOAT, _BOOL, _NULL}
-#: Integers wider than this cannot be printed in decimal under Python's default limit of 4,300
-#: digits (``sys.get_int_max_str_digits``); such a literal stays text.
-_MAX_INT_BITS = 14_000
-
-
-#: First characters for which PyYAML has implicit resolvers; any other plain scalar is a string.
-_RESOLVED_FIRST_CHARACTERS = frozenset(
-    key for key in Resolver.yaml_implicit_resolvers if key is not None
-)
-
-
-def _plain_value(text: str) -> str | int | float | bool | None:
-    """A plain scalar typed as YAML 1.1 (PyYAML's SafeLoader) would type it."""
-    if text and text[0] not in _RESOLVED_FIRST_CHARACTERS:
-        return text  # most keys and values: no resolver applies (and resolving is slow)
-    tag = _resolver.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
-    if tag not in _TYPED:
-        return text
-    try:
-        value = _constructor.yaml_constructors[tag](_constructor, ScalarNode(tag, text))
-    except (ConstructorError, ValueError, OverflowError):
-        return text
-    if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
-        return text  # too long to turn back into decimal text for a message
-    return value  # type: ignore[no-any-return]
-
-
 def _span(node: YamlNode) -> Span:
     """The node's span from the parser's own line count: right unless NEL/LS/PS occur."""
     start, end = node.start_mark, node.end_mark
@@ -129,11 +102,6 @@ def _span_by_offsets(table: LineTable) -> Callable[[YamlNode], Span]:
         return table.span(node.start_mark.index, node.end_mark.index)
 
     return span
-
-
-def _long_form(tag: str) -> str:
-    name = tag[1:]
-    return name if name in ("Ref", "Condition") else "Fn::" + name
 
 
 class _Converter:
@@ -165,13 +133,13 @@ class _Converter:
             # A CloudFormation short-form intrinsic: `!Sub x` is `{"Fn::Sub": x}`.
             span = self.span(node)
             inner = self._untagged(node, depth + 1, span)
-            return Mapping({_long_form(tag): inner}, span, key_span)
+            return Mapping({long_form(tag): inner}, span, key_span)
         return self._untagged(node, depth, key_span)
 
     def _untagged(self, node: YamlNode, depth: int, key_span: Span | None) -> Node:
         span = self.span(node)
         if isinstance(node, ScalarNode):
-            value = _plain_value(node.value) if node.tag == _PLAIN else node.value
+            value = plain_value(node.value) if node.tag == _PLAIN else node.value
             return Scalar(value, span, key_span)
         if isinstance(node, SequenceNode):
             return Sequence(
@@ -187,15 +155,7 @@ class _Converter:
                 self._merge(entries, value_node, depth)
                 continue
             if key_text in seen:
-                first = seen[key_text]
-                self.problems.append(
-                    input_problems.duplicate_key(
-                        k_span,
-                        f"key '{key_text}'",
-                        first,
-                        "YAML keeps only the last value, so the earlier one is silently ignored",
-                    )
-                )
+                self.problems.append(_duplicate(key_text, k_span, seen[key_text]))
                 del entries[key_text]  # keep the insertion order of the surviving key
             seen[key_text] = k_span
             entries[key_text] = self.convert(value_node, depth + 1, k_span)
@@ -232,19 +192,99 @@ class _Converter:
                 for key, value in merged.entries.items():
                     entries.setdefault(key, value)
 
-    @staticmethod
-    def _key_text(key_node: YamlNode) -> str:
-        if isinstance(key_node, ScalarNode):
-            if key_node.tag == _PLAIN:
-                value = _plain_value(key_node.value)
-                if value is None:
-                    return "null" if key_node.value else ""
-                if isinstance(value, bool):
-                    return str(value).lower()
-                return str(value) if not isinstance(value, str) else value
-            return str(key_node.value)
-        # A complex key (a list or mapping): no Image Builder member is one; name it by position.
-        return f"<complex key at line {key_node.start_mark.line + 1}>"
+    _key_text = staticmethod(key_text)
+
+
+_new_span = tuple.__new__
+_RESOLVED = RESOLVED_FIRST_CHARACTERS
+
+
+class _FastConverter:
+    """The converter for the usual text: no anchor (so no alias), no merge key, and lines that
+    YAML and readers count alike. Where a node is then never depends on how it was reached, so
+    each node is converted in one call, its span read straight from the parser's marks, and a
+    leaf within its parent's call. It makes what :class:`_Converter` makes, node for node and
+    problem for problem (``tests/test_speed_equivalence_yaml.py``)."""
+
+    def __init__(self) -> None:
+        self.problems: list[InputProblem] = []
+        self.alias_origins: dict[Span, str] = {}
+
+    def convert(self, node: YamlNode, depth: int, key_span: Span | None) -> Node:
+        start, end = node.start_mark, node.end_mark
+        span = _new_span(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+        kind = node.__class__
+        tag = node.tag
+        if kind is ScalarNode:
+            value = node.value
+            if tag == _PLAIN:
+                if not value or value[0] in _RESOLVED:
+                    value = plain_value(value)
+            elif tag[:1] == "!" and len(tag) > 1 and tag[1] != "!":
+                return Mapping({long_form(tag): Scalar(value, span, span)}, span, key_span)
+            return Scalar(value, span, key_span)
+        if depth >= MAX_DEPTH:
+            raise _TooDeep(span)
+        if tag[:1] == "!" and len(tag) > 1 and tag[1] != "!":
+            # A CloudFormation short-form intrinsic: `!Sub x` is `{"Fn::Sub": x}`.
+            inner = self._collection(node, kind, depth + 1, span, span)
+            return Mapping({long_form(tag): inner}, span, key_span)
+        return self._collection(node, kind, depth, span, key_span)
+
+    def _collection(
+        self, node: YamlNode, kind: type, depth: int, span: Span, key_span: Span | None
+    ) -> Node:
+        depth += 1
+        if kind is SequenceNode:
+            items: list[Node] = []
+            for item in node.value:
+                tag = item.tag
+                if item.__class__ is ScalarNode and tag in (_PLAIN, _STR):
+                    start, end = item.start_mark, item.end_mark
+                    value = item.value
+                    if tag == _PLAIN and (not value or value[0] in _RESOLVED):
+                        value = plain_value(value)
+                    item_span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+                    items.append(Scalar(value, _new_span(Span, item_span), None))
+                else:
+                    items.append(self.convert(item, depth, None))
+            return Sequence(items, span, key_span)
+        entries: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is ScalarNode and key_node.tag == _PLAIN:
+                name = key_node.value
+                if not name or name[0] in _RESOLVED:
+                    name = plain_key(name)
+            else:
+                name = key_text(key_node)
+            start, end = key_node.start_mark, key_node.end_mark
+            k_span = _new_span(
+                Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+            )
+            if name in entries:  # no merge key: the keys seen are the entries' keys
+                first = entries.pop(name).key_span  # the survivor goes where it is written
+                assert first is not None
+                self.problems.append(_duplicate(name, k_span, first))
+            tag = value_node.tag
+            if value_node.__class__ is ScalarNode and tag in (_PLAIN, _STR):
+                start, end = value_node.start_mark, value_node.end_mark
+                value = value_node.value
+                if tag == _PLAIN and (not value or value[0] in _RESOLVED):
+                    value = plain_value(value)
+                value_span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+                entries[name] = Scalar(value, _new_span(Span, value_span), k_span)
+            else:
+                entries[name] = self.convert(value_node, depth, k_span)
+        return Mapping(entries, span, key_span)
+
+
+def _duplicate(key_text: str, at: Span, first: Span) -> InputProblem:
+    return input_problems.duplicate_key(
+        at,
+        f"key '{key_text}'",
+        first,
+        "YAML keeps only the last value, so the earlier one is silently ignored",
+    )
 
 
 class _TooDeep(Exception):
@@ -326,7 +366,12 @@ def parse_yaml(
     expanded = 0
     documents: list[Node] = []
     table = LineTable(text) if any(character in text for character in YAML_ONLY_BREAKS) else None
-    converter = _Converter() if table is None else _Converter(_span_by_offsets(table))
+    node_span = _span if table is None else _span_by_offsets(table)
+    converter: _Converter | _FastConverter
+    if table is None and not has_anchors and not ("<" in text and "<<" in text):
+        converter = _FastConverter()
+    else:
+        converter = _Converter(node_span)
     try:
         while loader.check_node():
             composed = loader.get_node()
@@ -335,7 +380,7 @@ def parse_yaml(
             if has_anchors:
                 expanded += _alias_expansion(composed)
                 if expanded > MAX_EXPANDED_NODES:
-                    raise _TooBig(converter.span(composed))
+                    raise _TooBig(node_span(composed))
             documents.append(converter.convert(composed, 0, None))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark

@@ -211,3 +211,19 @@ def test_several_resource_types() -> None:
 def test_arn_text_round_trip_keeps_the_owner() -> None:
     arn = ImageBuilderArn("aws", "us-east-1", "aws", "image", "app", Version((1, 2, 3)), 5)
     assert parse_arn(str(arn), ("image",)) == arn
+
+
+def test_a_remembered_arn_is_the_same_and_a_bad_one_fails_every_time() -> None:
+    from iblint import versions
+
+    text = "arn:aws:imagebuilder:us-east-1:aws:component/remembered/1.0.0/1"
+    first = versions.parse_arn(text, ("component",))
+    assert versions.parse_arn(text, ("component",)) is first
+    with pytest.raises(versions.VersionError):
+        versions.parse_arn(text, ("image",))  # another resource type is parsed on its own
+    for _ in range(2):
+        with pytest.raises(versions.VersionError):
+            versions.parse_arn(text + "/", ("component",))
+    for index in range(versions._MAX_PARSED_ARNS + 1):  # bounded
+        versions.parse_arn(f"arn:aws:imagebuilder:us-east-1:aws:image/n{index}/1.0.0", ("image",))
+    assert len(versions._PARSED_ARNS) <= versions._MAX_PARSED_ARNS

@@ -68,16 +68,24 @@ def selection(document: Any) -> Selector | None:
     ):
         return None
     changes = document.get("resource_changes")
-    # Resources read from resource_changes are not read again from planned_values.
-    read = {
-        address
-        for change in (changes if isinstance(changes, list) else ())
-        if (address := _change_address(change)) is not None
-    }
+    # Resources read from resource_changes are not read again from planned_values. The
+    # changes read are known by id: every value a selector is asked about was made by
+    # json.loads, as they were, while all were alive, so no other has one of their ids.
+    read: set[str] = set()
+    read_changes: set[int] = set()
+    for change in changes if isinstance(changes, list) else ():
+        address = _change_address(change)
+        if address is not None:
+            read.add(address)
+            read_changes.add(id(change))
+
+    def resource_change(index: str | int, value: Any) -> Selector | int:
+        # Whole: building the few members the dialect skips costs no more than passing them.
+        return KEEP if id(value) in read_changes else DROP
 
     def member(key: str | int, value: Any) -> Selector | int:
         if key == "resource_changes":
-            return _change if isinstance(value, list) else KEEP
+            return resource_change if isinstance(value, list) else KEEP
         if key == "planned_values":
             return _planned if isinstance(value, dict) else KEEP
         if key in _UNREAD:
@@ -86,26 +94,54 @@ def selection(document: Any) -> Selector | None:
             return _configuration(key, value)
         return KEEP
 
+    def is_wanted(resource: Any) -> bool:
+        """A planned resource the dialect makes a resource of (its ``_module_resources``), and
+        has not read from resource_changes."""
+        if not isinstance(resource, dict) or _text(resource.get("mode")) not in (None, "managed"):
+            return False
+        address = _text(resource.get("address"))
+        wanted = _text(resource.get("type")) in RESOURCE_KINDS and address and address not in read
+        return bool(wanted) and isinstance(resource.get("values"), dict)
+
+    # The modules that hold such a resource, themselves or in a child module (by id, as the
+    # changes read); the others are passed over whole.
+    holding: set[int] = set()
+
+    def find_holding(module: dict[str, Any], depth: int) -> bool:
+        resources = module.get("resources")
+        found = isinstance(resources, list) and any(map(is_wanted, resources))
+        children = module.get("child_modules")
+        if isinstance(children, list) and depth < MAX_MODULE_DEPTH:
+            for child in children:
+                if isinstance(child, dict) and find_holding(child, depth + 1):
+                    found = True
+        if found:
+            holding.add(id(module))
+        return found
+
+    planned = document.get("planned_values")
+    root = planned.get("root_module") if isinstance(planned, dict) else None
+    if isinstance(root, dict):
+        find_holding(root, 0)
+
     def planned_resource(index: str | int, value: Any) -> Selector | int:
-        if not isinstance(value, dict) or _text(value.get("mode")) not in (None, "managed"):
-            return DROP
-        address = _text(value.get("address"))
-        wanted = _text(value.get("type")) in RESOURCE_KINDS and address and address not in read
-        return KEEP if wanted and isinstance(value.get("values"), dict) else DROP
+        return KEEP if is_wanted(value) else DROP
 
     def module(depth: int) -> Selector:
         def module_member(key: str | int, value: Any) -> Selector | int:
             if key == "resources" and isinstance(value, list):
                 return planned_resource
             if key == "child_modules" and isinstance(value, list) and depth < MAX_MODULE_DEPTH:
-                return lambda _, child: module(depth + 1) if isinstance(child, dict) else DROP
+                return lambda _, child: module(depth + 1) if id(child) in holding else DROP
             return DROP
 
         return module_member
 
     def _planned(key: str | int, value: Any) -> Selector | int:
         if key == "root_module":
-            return module(0) if isinstance(value, dict) else KEEP
+            if not isinstance(value, dict):
+                return KEEP
+            return module(0) if id(value) in holding else DROP
         return DROP
 
     return member
@@ -127,11 +163,6 @@ def _change_address(change: Any) -> str | None:
     if not isinstance(details, dict) or not isinstance(details.get("after"), dict):
         return None
     return address
-
-
-def _change(index: str | int, value: Any) -> Selector | int:
-    # Whole: stepping through its members costs more than reading the few the dialect skips.
-    return KEEP if _change_address(value) is not None else DROP
 
 
 def _configuration(key: str | int, value: Any) -> Selector | int:

@@ -33,10 +33,13 @@ from iblint.dialects.terraform_names import (
     LIST_BLOCKS,
     MAP_ARGUMENTS,
     META,
+    PLACEMENTS,
+    PLAIN,
     RESOURCE_KINDS,
     finish_members,
     member_name,
     place_member,
+    placement,
 )
 from iblint.model import (
     InputProblem,
@@ -51,13 +54,13 @@ from iblint.model import (
     Unknown,
 )
 from iblint.syntax.hcl_tree import Block, Expression
-from iblint.text_safety import shown
 
 _VARIABLE = re.compile(r"var\s*\.\s*([A-Za-z_][A-Za-z0-9_-]*)")
 _TRAVERSAL = re.compile(r"[A-Za-z_][\w-]*(?:\s*\.\s*[\w-]+|\[[^\[\]]*\])*")
 _SHOWN_EXPRESSION = 60
 _ALL_KINDS = frozenset(RESOURCE_KINDS.values())
 _PIPELINES = frozenset({ResourceKind.IMAGE_PIPELINE})
+_MAX_PLACEMENTS = 10_000
 
 
 def claims(document: Node) -> bool:
@@ -205,20 +208,35 @@ class Translator:
         unset: set[str] = set()
         written: dict[str, str] = {}
         markers = marker.entries if isinstance(marker, Mapping) else {}
+        source = body.entries
+        places = PLACEMENTS[top_level]
         for name in self.names(body, markers):
             if name in META:
                 continue
-            value = body.entries.get(name)
+            value = source.get(name)
             if name == "dynamic":
                 self._dynamic(value, top_level, entries, additional, dynamic)
                 continue
-            translated = self.member(name, value, markers.get(name), block)
+            known = markers.get(name) if markers else None
+            if known is None and type(value) is Scalar:  # the common case, as member() has it
+                translated = None if value.value is None else self.argument(name, value, block)
+            else:
+                translated = self.member(name, value, known, block)
+            place = places.get(name)
+            if place is None:
+                place = placement(name, top_level)
+                if len(places) < _MAX_PLACEMENTS:  # names come from the files: a bound
+                    places[name] = place
             if translated is None:
                 if value is not None:
-                    unset.add(member_name(name, top_level))  # given as null or no block
+                    unset.add(place[0])  # given as null or no block
                 continue
-            place_member(name, translated, top_level, entries, additional)
-            written[member_name(name, top_level)] = name
+            member, how = place
+            if how == PLAIN:
+                entries[member] = translated
+            else:
+                place_member(member, how, translated, entries, additional)
+            written[member] = name
         for api, unknown in dynamic.items():
             entries.setdefault(api, unknown)  # static blocks beside a dynamic one stay
         finish_members(entries, additional)
@@ -400,12 +418,12 @@ class ConfigTranslator(Translator):
             if match:
                 known = self.variables().get(match.group(1))
                 if known is not None:
-                    origin = f"var.{match.group(1)} = {_shown(known.node)}, {known.origin}"
+                    origin = f"var.{match.group(1)} = {known.shown()}, {known.origin}"
                     self.origins[node.span] = origin
                     if _is_null(known.node) and node.key_span is not None:
                         # Findings about an unset argument point at its name.
                         self.origins[node.key_span] = origin
-                    return _relocated(known.node, node.span, node.key_span)
+                    return known.placed(node.span, node.key_span)
         if not template:
             reference = ARN_REFERENCE.fullmatch(text.strip())
             if reference is not None and reference.group(1) in RESOURCE_KINDS:
@@ -418,31 +436,3 @@ class ConfigTranslator(Translator):
         else:
             what = "expression"
         return Unknown(what, node.span, node.key_span, may_be_null=not template)
-
-
-def _shown(node: Node) -> str:
-    if isinstance(node, Scalar):
-        if isinstance(node.value, str):
-            return shown(node.value)  # bounded: one long default may be used 2,000 times
-        if node.value is None or isinstance(node.value, bool):
-            return str(node.value).lower() if node.value is not None else "null"
-        try:
-            return shown(str(node.value))
-        except ValueError:  # an integer past Python's 4,300-digit limit for str()
-            return "a very large number"
-    return "a literal " + ("list" if isinstance(node, Sequence) else "object")
-
-
-def _relocated(node: Node, span: Span, key_span: Span | None) -> Node:
-    """A variable's value, placed where the reference is (findings point at the reference)."""
-    if isinstance(node, Scalar):
-        return Scalar(node.value, span, key_span)
-    if isinstance(node, Sequence):
-        return Sequence([_relocated(item, span, None) for item in node.items], span, key_span)
-    if isinstance(node, Mapping):
-        return Mapping(
-            {key: _relocated(value, span, span) for key, value in node.entries.items()},
-            span,
-            key_span,
-        )
-    return Unknown("expression", span, key_span, may_be_null=True)

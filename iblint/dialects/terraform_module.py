@@ -22,8 +22,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from iblint.model import Mapping, Node, Scalar, Sequence
+from iblint.model import Mapping, Node, Scalar, Sequence, Span, Unknown
 from iblint.syntax.limits import MAX_FILE_BYTES
+from iblint.text_safety import shown
 
 if TYPE_CHECKING:
     from iblint.dialects import RunCache
@@ -44,6 +45,38 @@ class VariableValue(NamedTuple):
 
     node: Node
     origin: str
+
+    def shown(self) -> str:
+        """The value as a message quotes it."""
+        node = self.node
+        if isinstance(node, Scalar):
+            if isinstance(node.value, str):
+                return shown(node.value)  # bounded: one long default may be used 2,000 times
+            if node.value is None or isinstance(node.value, bool):
+                return str(node.value).lower() if node.value is not None else "null"
+            try:
+                return shown(str(node.value))
+            except ValueError:  # an integer past Python's 4,300-digit limit for str()
+                return "a very large number"
+        return "a literal " + ("list" if isinstance(node, Sequence) else "object")
+
+    def placed(self, span: Span, key_span: Span | None) -> Node:
+        """The value, placed where a reference to the variable is (findings point there)."""
+        return _relocated(self.node, span, key_span)
+
+
+def _relocated(node: Node, span: Span, key_span: Span | None) -> Node:
+    if isinstance(node, Scalar):
+        return Scalar(node.value, span, key_span)
+    if isinstance(node, Sequence):
+        return Sequence([_relocated(item, span, None) for item in node.items], span, key_span)
+    if isinstance(node, Mapping):
+        return Mapping(
+            {key: _relocated(value, span, span) for key, value in node.entries.items()},
+            span,
+            key_span,
+        )
+    return Unknown("expression", span, key_span, may_be_null=True)
 
 
 def is_override_file(name: str) -> bool:

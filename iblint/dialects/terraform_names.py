@@ -125,41 +125,61 @@ def api_name(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def member_name(name: str, top_level: bool) -> str:
+#: How :func:`place_member` puts a translated value where the API has it: as it is, under
+#: ``additionalInstanceConfiguration``, as the API's ``noDevice``, as a one-item list.
+PLAIN, ADDITIONAL, NO_DEVICE, LISTED = range(4)
+
+
+def placement(name: str, top_level: bool) -> tuple[str, int]:
     """The API member a Terraform argument or block fills (additionalInstanceConfiguration's
-    members keep their own names)."""
+    members keep their own names), and how :func:`place_member` puts it there."""
     if top_level and name in ADDITIONAL_INSTANCE_CONFIGURATION:
-        return ADDITIONAL_INSTANCE_CONFIGURATION[name]
+        return ADDITIONAL_INSTANCE_CONFIGURATION[name], ADDITIONAL
     if top_level and name in TOP_LEVEL_RENAMES:
-        return TOP_LEVEL_RENAMES[name]
-    return LIST_BLOCKS.get(name) or api_name(name)
+        return TOP_LEVEL_RENAMES[name], PLAIN
+    if name == "no_device":
+        return "noDevice", NO_DEVICE
+    if name in LIST_BLOCKS:
+        return LIST_BLOCKS[name], PLAIN
+    if name == "value":
+        return "value", LISTED
+    return api_name(name), PLAIN
+
+
+#: The :func:`placement` of each name met so far, at the top level of a resource (``True``)
+#: and in blocks: every argument of every resource asks, and a dictionary answers faster.
+PLACEMENTS: dict[bool, dict[str, tuple[str, int]]] = {True: {}, False: {}}
+
+
+def member_name(name: str, top_level: bool) -> str:
+    """The API member a Terraform argument or block fills."""
+    return placement(name, top_level)[0]
 
 
 def place_member(
-    name: str, value: Node, top_level: bool, entries: dict[str, Node], additional: dict[str, Node]
+    member: str, how: int, value: Node, entries: dict[str, Node], additional: dict[str, Node]
 ) -> None:
-    """Puts a translated Terraform argument or block where the API has it.
+    """Puts a translated Terraform argument or block where the API has it: ``member`` and
+    ``how`` are its :func:`placement`.
 
     ``additional`` collects what the API nests under ``additionalInstanceConfiguration``
     (:func:`finish_members` adds it). Whether a null is kept is the caller's choice.
     """
-    if top_level and name in ADDITIONAL_INSTANCE_CONFIGURATION:
-        additional[ADDITIONAL_INSTANCE_CONFIGURATION[name]] = value
-    elif top_level and name in TOP_LEVEL_RENAMES:
-        entries[TOP_LEVEL_RENAMES[name]] = value
-    elif name == "no_device":
+    if how == PLAIN:
+        entries[member] = value
+    elif how == ADDITIONAL:
+        additional[member] = value
+    elif how == NO_DEVICE:
         # The API's noDevice is an empty string that suppresses the device; false is absent.
         if isinstance(value, Scalar) and value.value is True:
-            entries["noDevice"] = Scalar("", value.span, value.key_span)
+            entries[member] = Scalar("", value.span, value.key_span)
         elif not isinstance(value, Scalar):
-            entries["noDevice"] = value
-    elif name in LIST_BLOCKS:
-        entries[LIST_BLOCKS[name]] = value
-    elif name == "value" and isinstance(value, Scalar) and value.value is not None:
+            entries[member] = value
+    elif isinstance(value, Scalar) and value.value is not None:
         # Terraform takes one component parameter value; the API a list of them.
-        entries["value"] = Sequence([value], value.span, value.key_span)
+        entries[member] = Sequence([value], value.span, value.key_span)
     else:
-        entries[api_name(name)] = value
+        entries[member] = value
 
 
 def finish_members(entries: dict[str, Node], additional: dict[str, Node]) -> dict[str, Node]:

@@ -72,7 +72,11 @@ class PlanTranslator(Translator):
 
     def names(self, body: Mapping, markers: dict[str, Node]) -> Iterable[str]:
         # after_unknown names values that `after` leaves out.
-        return [*body.entries, *(name for name in markers if name not in body.entries)]
+        entries = body.entries
+        if not markers:
+            return entries
+        missing = [name for name in markers if name not in entries]
+        return [*entries, *missing] if missing else entries
 
     def mapping(self, entries: dict[str, Node], body: Mapping, unset: frozenset[str]) -> Mapping:
         if self.open_world:
@@ -82,11 +86,11 @@ class PlanTranslator(Translator):
     def argument(self, name: str, value: Node, block: str) -> Node | None:
         if isinstance(value, Scalar):
             literal = value.value
-            if name in ZERO_IS_UNSET.get(block, _NO_NAMES) and (
+            if (
                 literal == "" or (literal == 0 and not isinstance(literal, bool))
-            ):
+            ) and name in ZERO_IS_UNSET.get(block, _NO_NAMES):
                 return None  # the provider's zero value for a setting nobody made
-            if name in NULLABLE_BOOLS.get(block, _NO_NAMES) and literal in ("true", "false"):
+            if literal in ("true", "false") and name in NULLABLE_BOOLS.get(block, _NO_NAMES):
                 return Scalar(literal == "true", value.span, value.key_span)
         return value
 

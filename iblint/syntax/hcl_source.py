@@ -27,6 +27,7 @@ _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 #: Nodes that may hold blocks.
 _CONTAINERS = frozenset({"body", "block", "config_file"})
+_new_span = tuple.__new__  # a Span without the call through its Python-level constructor
 
 
 class SourceText:
@@ -57,7 +58,7 @@ class SourceText:
     def span(self, node: tree_sitter.Node) -> Span:
         if self.simple:
             start, end = node.start_point, node.end_point
-            return Span(start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1)
+            return _new_span(Span, (start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1))
         assert self.lines is not None
         return self.lines.span(self._characters(node.start_byte), self._characters(node.end_byte))
 

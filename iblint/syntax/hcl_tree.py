@@ -28,6 +28,7 @@ from iblint.syntax.hcl_source import (
     sole_interpolation,
     string_literal,
     syntax_problem,
+    unescape,
 )
 from iblint.syntax.limits import MAX_DEPTH
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 _EXPONENT_NUMBER = re.compile(rb"(?<![\w.$-])[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]+(?![\w.])")
 _WRAPPERS = frozenset({"expression", "collection_value"})
 _BOM = b"\xef\xbb\xbf"
+_new_span = tuple.__new__  # a Span without the call through its Python-level constructor
 
 
 class Block(Mapping):
@@ -184,7 +186,7 @@ class _Converter:
                 name_node = parts[0]
                 if simple:
                     start, end = name_node.start_point, name_node.end_point
-                    key_span = Span(start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1)
+                    key_span = _new_span(Span, (start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1))
                 else:
                     key_span = self.source.span(name_node)
                 name = data[name_node.start_byte : name_node.end_byte].decode("utf-8", "replace")
@@ -259,7 +261,7 @@ class _Converter:
         kind = node.type
         if source.simple:  # inline: this runs for every value of the file
             start, end = node.start_point, node.end_point
-            span = Span(start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1)
+            span = _new_span(Span, (start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1))
         else:
             span = source.span(node)
         if depth > MAX_DEPTH and self.too_deep(node):
@@ -268,6 +270,13 @@ class _Converter:
             literal = children[0]
             literal_kind = literal.type
             if literal_kind == "string_lit":
+                # Its quotes and a template literal (an interpolation makes a template
+                # expression). The literal is the text between the quotes, read without asking
+                # the tree, unless that starts or ends with what the grammar may leave out of
+                # the literal (whitespace).
+                raw = source.data[literal.start_byte + 1 : literal.end_byte - 1]
+                if raw and 0x20 < raw[0] < 0x7F and 0x20 < raw[-1] < 0x7F:
+                    return Scalar(unescape(raw.decode("utf-8", "replace")), span, key_span)
                 text = string_literal(literal, source)
                 if text is not None:
                     return Scalar(text, span, key_span)

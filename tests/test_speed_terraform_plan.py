@@ -1,0 +1,249 @@
+"""A plan's selected reading (:mod:`iblint.syntax.json_selected`) builds what it keeps from the
+values ``json.loads`` read, finding in the text only where each value ends. Every node it builds
+must be the node the positioned parser (:func:`iblint.syntax.json_tree.parse_json`) builds from
+the same text: type, value, span and key span, on a large one-line plan, pretty-printed plans,
+and any JSON text (escapes, numbers, whitespace, line breaks of every kind); and where the value
+and depth limits stop a document, it stops with the same problem.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from iblint.dialects.plan_selection import read_plan
+from iblint.model import Mapping, Node, Sequence
+from iblint.syntax import json_selected, json_tree
+from iblint.syntax.json_selected import KEEP, Selector, parse_json_selected
+from tests.trees import assert_same_tree
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+import generate  # noqa: E402
+
+FUZZ = settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def _keep_all(data: Any) -> Selector:
+    """Steps into the document and keeps each of its members whole."""
+    return lambda key, value: KEEP
+
+
+def _step_all(data: Any) -> Selector:
+    """Steps into every mapping and list (the walk, not the builder, reads them)."""
+
+    def step(key: str | int, value: Any) -> Selector | int:
+        return step if isinstance(value, dict | list) else KEEP
+
+    return step
+
+
+def _refused_by_json_loads(text: str) -> bool:
+    try:
+        data = json.loads(text, object_pairs_hook=json_selected._unique_pairs)
+    except (ValueError, RecursionError, json_selected._Refused):
+        return True
+    return not isinstance(data, dict | list)
+
+
+def assert_selected_as_whole(text: str, selection: Callable[[Any], Selector | None]) -> None:
+    """Selecting everything gives exactly what the positioned parser gives; ``None`` only for
+    what ``json.loads`` refuses (then the caller parses the whole text)."""
+    selected = parse_json_selected(text, selection)
+    if selected is None:
+        assert _refused_by_json_loads(text) or "NaN" in text or "Infinity" in text, text[:200]
+        return
+    whole = json_tree.parse_json(text)
+    assert selected[1] == whole[1], text[:200]
+    assert_same_tree(whole[0], selected[0])
+
+
+def assert_kept_as_whole(whole: Node, selected: Node) -> int:
+    """Every node of the selected tree is the node at that place of the whole tree (items
+    of a list matched by their span); returns how many nodes were compared."""
+    compared = 0
+    pending: list[tuple[Node, Node]] = [(whole, selected)]
+    while pending:
+        want, got = pending.pop()
+        compared += 1
+        assert type(want) is type(got)
+        assert (want.span, want.key_span) == (got.span, got.key_span)
+        if isinstance(got, Mapping):
+            assert isinstance(want, Mapping)
+            keys = [key for key in want.entries if key in got.entries]
+            assert keys == list(got.entries)
+            pending.extend((want.entries[key], child) for key, child in got.entries.items())
+        elif isinstance(got, Sequence):
+            assert isinstance(want, Sequence)
+            by_span = {item.span: item for item in want.items}
+            pending.extend((by_span[item.span], item) for item in got.items)
+        else:
+            assert_same_tree(want, got)
+    return compared
+
+
+# --- Plans ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "shape", ["one line", "indented", "CRLF", "tabs and spaces"], ids=lambda shape: shape
+)
+def test_every_kept_node_of_a_large_plan_is_the_parsers_node(shape: str) -> None:
+    text = generate.plan(3 * 2**20 if shape == "one line" else 400_000, 5)
+    if shape != "one line":
+        data = json.loads(text)
+        if shape == "indented":
+            text = json.dumps(data, indent=2)
+        elif shape == "CRLF":
+            text = json.dumps(data, indent=1, ensure_ascii=False).replace("\n", "\r\n")
+        else:
+            text = json.dumps(data, indent="\t", separators=(" ,", " : ")).replace("\n", "\r")
+    selected = read_plan(text)
+    assert selected is not None
+    root, problems = selected
+    whole, whole_problems = json_tree.parse_json(text)
+    assert problems == whole_problems == []
+    assert root is not None and whole is not None
+    assert assert_kept_as_whole(whole, root) > len(text) // 100
+    # The resource changes kept are kept whole.
+    assert isinstance(root, Mapping) and isinstance(whole, Mapping)
+    changes = root.entries["resource_changes"]
+    all_changes = whole.entries["resource_changes"]
+    assert isinstance(changes, Sequence) and isinstance(all_changes, Sequence)
+    by_span = {change.span: change for change in all_changes.items}
+    assert len(changes.items) > 50
+    for change in changes.items:
+        assert_same_tree(by_span[change.span], change)
+
+
+def test_a_one_line_plan_has_columns_from_its_offsets() -> None:
+    text = generate.plan(200_000, 3)
+    selected = read_plan(text)
+    assert selected is not None and isinstance(selected[0], Mapping)
+    changes = selected[0].entries["resource_changes"]
+    assert isinstance(changes, Sequence)
+    after = changes.items[-1]
+    assert isinstance(after, Mapping)
+    change = after.entries["change"]
+    assert isinstance(change, Mapping)
+    value = change.entries["after"]
+    assert isinstance(value, Mapping) and value.key_span is not None
+    start = value.key_span.start_col - 1
+    assert value.key_span.start_line == value.span.end_line == 1
+    assert text[start : value.key_span.end_col - 1] == '"after"'
+    assert text[value.span.start_col - 1] == "{" and text[value.span.end_col - 2] == "}"
+
+
+# --- Any JSON ---------------------------------------------------------------------------------
+
+_TRICKY = [
+    "{}",
+    "[]",
+    '{"a": {}}',
+    '[[], {}, [[]], ""]',
+    '{"a":-0,"b":-0.0,"c":1.0,"d":1e5,"e":1E+2,"f":-1.5e-3,"g":0,"h":12345678901234567890}',
+    '{"\\"":"\\"","\\\\":"\\\\","\\/":"\\/","a\\u0062":"\\u00e9\\n\\t"}',
+    '{"k":"\\\\\\"","l":"x\\\\","m":"\\"x","n":"\\ud83d\\ude00","o":"\\ud800"}',
+    '{"é😀":"😀é","\u2028":"\u2029","":""}',
+    "[true,false,null,true , false ,\tnull\n]",
+    '{ "a" : [ 1 , 2 ] ,\r\n "b" :\r "c" ,\n\n"d":{"e":\r\n{}} }',
+    '\n\r\n  {"a": "x"}  \n',
+    # A line break where the builder moves to the next line: before a colon or a comma, and
+    # inside a value the next member follows on the same line.
+    '{"a"\n:\n1,"b"\r\n:"x" \r,\n"c"\r:\r[]}',
+    '{"a":{\n"x":1},"b":2,"c":[\n1],"d":3,"e":{"f":\n[]},"g":true}',
+    '[{\n},1,[\n],2,[[\r\n]],"x",{"y":\n{}},null]',
+    '{"a":"' + "x" * 300 + '","b":["' + "\\n" * 100 + '"]}',
+    '[{"a":1},{"a":1,"b":[{"c":[{"d":null}]}]}]',
+    '{"a":1,"a":2}',
+    '{"a":NaN}',
+    "[1e400, -1e400]",
+    "[" + "1" * 5000 + "]",
+    "[" * 199 + "]" * 199,
+    "[" * 201 + "]" * 201,
+    '{"a":' * 199 + "1" + "}" * 199,
+    '{"a":' * 201 + "1" + "}" * 201,
+    "[" + "[1]," * 300 + "[]]",
+]
+
+
+@pytest.mark.parametrize("text", _TRICKY)
+def test_tricky_texts(text: str) -> None:
+    for variant in (text, f"[{text}]", f'{{"x": {text}}}'):  # kept whole inside a container
+        assert_selected_as_whole(variant, _keep_all)
+        assert_selected_as_whole(variant, _step_all)
+
+
+_KEYS = st.text(st.sampled_from('ab"\\é\u2028\x01/ 😀\ud800'), max_size=4)
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8)
+    | _KEYS
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda children: st.lists(children, max_size=5) | st.dictionaries(_KEYS, children, max_size=5),
+    max_leaves=40,
+)
+_CONTAINERS = st.lists(_VALUES, max_size=4) | st.dictionaries(_KEYS, _VALUES, max_size=4)
+
+
+@st.composite
+def _dumped(draw: st.DrawFn) -> str:
+    value = draw(_CONTAINERS)
+    indent = draw(st.sampled_from([None, 0, 1, "\t", " \r\n"]))
+    separators = draw(st.sampled_from([None, (",", ":"), (" , ", " : "), (",\n", ":\r\n")]))
+    text = json.dumps(value, indent=indent, separators=separators, ensure_ascii=draw(st.booleans()))
+    newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    return draw(st.sampled_from(["", " ", "\n", "\t\r\n"])) + text.replace("\n", newline)
+
+
+@FUZZ
+@given(_dumped(), st.booleans())
+def test_valid_json(text: str, step: bool) -> None:
+    assert_selected_as_whole(text, _step_all if step else _keep_all)
+
+
+_SIGNIFICANT = '{}[],:"\\ \n\r\t0123-+.eEtrufalsnu\x00\u2028é'
+
+
+@FUZZ
+@given(
+    _dumped(),
+    st.lists(
+        st.tuples(st.integers(0), st.integers(0, 3), st.text(_SIGNIFICANT, max_size=3)),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_mutated_json(text: str, edits: list[tuple[int, int, str]]) -> None:
+    for position, removed, inserted in edits:
+        position %= len(text) + 1
+        text = text[:position] + inserted + text[position + removed :]
+    assert_selected_as_whole(text, _keep_all)
+
+
+@FUZZ
+@given(_dumped(), st.integers(0, 12), st.integers(1, 8), st.booleans())
+def test_limits(text: str, cap: int, depth: int, step: bool) -> None:
+    """Where the value and depth limits stop a text, the builder stops it as the parser does
+    (it hands the value over the limit to the parser, which says where)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for module in (json_tree, json_selected):
+            patch.setattr(module, "MAX_JSON_VALUES", cap)
+            patch.setattr(module, "MAX_DEPTH", depth)
+        assert_selected_as_whole(text, _step_all if step else _keep_all)

@@ -76,19 +76,18 @@ def block_type_of(block: tree_sitter.Node, source: SourceText) -> str:
 
 
 def string_literal(node: tree_sitter.Node, source: SourceText) -> str | None:
-    """The value of a quoted string without interpolation, else ``None``."""
+    """The value of a quoted string without interpolation, else ``None``: everything between
+    the quotes (tree-sitter's template literals leave out the white space at either end)."""
     children = node.named_children
-    if len(children) == 3 and children[1].type == "template_literal":  # the common case
-        return unescape(source.text(children[1]))
-    parts = []
-    for child in children:
-        kind = child.type
-        if kind in ("quoted_template_start", "quoted_template_end"):
-            continue
-        if kind != "template_literal":
-            return None
-        parts.append(unescape(source.text(child)))
-    return "".join(parts)
+    if (
+        len(children) < 2
+        or children[0].type != "quoted_template_start"
+        or children[-1].type != "quoted_template_end"
+        or any(child.type != "template_literal" for child in children[1:-1])
+    ):
+        return None
+    between = source.data[children[0].end_byte : children[-1].start_byte]
+    return unescape(between.decode("utf-8", "replace"))
 
 
 def unescape(text: str) -> str:

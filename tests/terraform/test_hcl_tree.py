@@ -134,3 +134,28 @@ def test_columns_are_characters_and_lone_carriage_returns_break_lines() -> None:
     assert b.items[1].span == Span(2, 11, 2, 12)
     root = _root("\ufeffa = 1\n".encode())
     assert root.entries["a"].span == Span(1, 5, 1, 6)  # the BOM is no column
+
+
+def test_a_quoted_string_keeps_its_leading_and_trailing_white_space() -> None:
+    """tree-sitter's template literal leaves out the spaces at either end of a string; the
+    value is everything between the quotes (" required " is not an httpTokens value)."""
+    for written, value in [
+        ('" required "', " required "),
+        ('" "', " "),
+        ('"\\t a\\n "', "\t a\n "),
+        ('"  "', "  "),
+        ('""', ""),
+        ('"a b"', "a b"),
+        ('"é "', "é "),
+    ]:
+        root = _root(f"value = {written}\n".encode())
+        scalar = root.get("value")
+        assert isinstance(scalar, Scalar) and scalar.value == value, written
+
+
+def test_a_block_label_keeps_its_white_space() -> None:
+    root = _root(b'resource "aws_s3_bucket" " a" {}\n')
+    resources = root.get("resource")
+    assert isinstance(resources, Sequence)
+    (block,) = resources.items
+    assert isinstance(block, Block) and block.labels == ("aws_s3_bucket", " a")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from iblint import problems as input_problems
@@ -31,6 +31,7 @@ from iblint.model import (
     Scalar,
     Sequence,
     Severity,
+    Unknown,
 )
 from iblint.problems import InputProblemKind
 from iblint.registry import CheckContext, FileResources, load_checks
@@ -104,8 +105,7 @@ def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Re
             catalog.add_resources(partial.catalog_entries)
     findings, suppressed = first.findings, first.suppressed
     seconds: float = config.rule_options("IB007")["max_seconds"]
-    for entry in first.waiting:
-        loaded, state, earlier = entry.unpacked()
+    for loaded, state, earlier in first.waiting:
         try:
             with file_budget(seconds):
                 file_findings = run.check(loaded, catalog_rules=True)
@@ -126,7 +126,7 @@ class _Partial(NamedTuple):
     findings: list[Finding]
     suppressed: list[Finding]
     #: The files whose resources wait for the catalog rules.
-    waiting: list[_Waiting]
+    waiting: _WaitingFiles
     #: The catalog documents' resources found (only where another process needs them).
     catalog_entries: list[Resource]
 
@@ -136,7 +136,7 @@ class _Partial(NamedTuple):
             sum(partial.files_checked for partial in partials),
             [finding for partial in partials for finding in partial.findings],
             [finding for partial in partials for finding in partial.suppressed],
-            [entry for partial in partials for entry in partial.waiting],
+            _WaitingFiles.merged([partial.waiting for partial in partials]),
             [entry for partial in partials for entry in partial.catalog_entries],
         )
 
@@ -160,7 +160,7 @@ def _first_pass(
     )
     cache = RunCache()
     references = file_references(cache)  # documents Terraform reads with file("...")
-    partial = _Partial(0, [], [], [], [])
+    partial = _Partial(0, [], [], _WaitingFiles(), [])
     findings, suppressed, waiting = partial.findings, partial.suppressed, partial.waiting
     files_checked = 0
     seconds: float = config.rule_options("IB007")["max_seconds"]
@@ -191,52 +191,66 @@ def _first_pass(
             file_findings = []
         if loaded.resources:
             loaded.input_problems = []
-            waiting.append(_Waiting.of(loaded, state, file_findings, len(waiting) >= _UNPACKED))
+            waiting.append((loaded, state, file_findings))
     return partial._replace(files_checked=files_checked)
 
 
-#: How many waiting files are kept as they are before the rest are packed: a pre-commit run
-#: on a few files does not pay for packing (nor for importing pickle).
-_UNPACKED = 64
+#: How many waiting files are packed together (and the first that many are not packed: a
+#: pre-commit run on a few files neither packs nor imports pickle).
+_BATCH = 64
+
+_Entry = tuple[LoadedFile, "_FileState", list[Finding]]
 
 
-class _Waiting:
-    """A file waiting for the catalog rules, packed into one bytes object.
+class _WaitingFiles:
+    """The files waiting for the catalog rules, in order, packed by batches of :data:`_BATCH`.
 
     What a waiting file keeps is small, but its objects are made between each file's
     short-lived tree nodes, so thousands of them would pin most of the heap's memory pages
-    (measured: 35 MiB at 5,000 templates, against 8 MiB of packed bytes). Pickled in-process
-    from iblint's own objects only, and read back in the same process.
+    (measured: 35 MiB at 5,000 templates, against 5 MiB of packed bytes). A full batch is
+    pickled into one bytes object (in-process, from iblint's own objects only; a batch that
+    cannot be pickled is kept as it is), and read back when the catalog rules run.
     """
 
-    __slots__ = ("packed", "unpacked_value")
+    __slots__ = ("batches", "current")
 
-    def __init__(self, packed: bytes | None, value: tuple[LoadedFile, _FileState, list[Finding]]):
-        self.packed = packed
-        self.unpacked_value = value if packed is None else None
+    def __init__(self) -> None:
+        self.batches: list[bytes | list[_Entry]] = []
+        self.current: list[_Entry] = []
 
-    @classmethod
-    def of(
-        cls, loaded: LoadedFile, state: _FileState, findings: list[Finding], pack: bool = True
-    ) -> _Waiting:
-        value = (loaded, state, findings)
-        if not pack:
-            return cls(None, value)
-        import pickle
+    def append(self, entry: _Entry) -> None:
+        self.current.append(entry)
+        if len(self.current) >= _BATCH:
+            self.batches.append(_packed(self.current))
+            self.current = []
 
-        try:
-            return cls(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), value)
-        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
-            return cls(None, value)  # kept as objects: more memory, same result
+    @staticmethod
+    def merged(parts: list[_WaitingFiles]) -> _WaitingFiles:
+        merged = _WaitingFiles()
+        for part in parts:
+            merged.batches += [*part.batches, part.current]
+        return merged
 
-    def unpacked(self) -> tuple[LoadedFile, _FileState, list[Finding]]:
-        if self.packed is None:
-            assert self.unpacked_value is not None
-            return self.unpacked_value
-        import pickle
+    def __iter__(self) -> Iterator[_Entry]:
+        for batch in self.batches:
+            yield from _unpacked(batch) if isinstance(batch, bytes) else batch
+        yield from self.current
 
-        value: tuple[LoadedFile, _FileState, list[Finding]] = pickle.loads(self.packed)
-        return value
+
+def _packed(entries: list[_Entry]) -> bytes | list[_Entry]:
+    import pickle
+
+    try:
+        return pickle.dumps(entries, pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return entries  # kept as objects: more memory, same result
+
+
+def _unpacked(packed: bytes) -> list[_Entry]:
+    import pickle
+
+    entries: list[_Entry] = pickle.loads(packed)  # packed by _packed in this process
+    return entries
 
 
 class _FileState(NamedTuple):
@@ -351,8 +365,13 @@ class _Run:
         body = resource.body
         if reads is None or type(body) is not Mapping:  # a plan's open mapping stays whole
             return resource
-        kept = {name: node for name, node in body.entries.items() if name in reads}
-        if not any(_holds_literal(node) for node in kept.values()):
+        done: dict[int, Node | None] = {}
+        kept = {
+            name: pruned
+            for name, node in body.entries.items()
+            if name in reads and (pruned := _literal_parts(node, done)) is not None
+        }
+        if not kept:
             return None
         return resource._replace(body=Mapping(kept, body.span, body.key_span))
 
@@ -436,21 +455,42 @@ class _Run:
         return _unique(findings)
 
 
-def _holds_literal(node: Node) -> bool:
-    """Whether a literal text or number is somewhere in ``node`` (linear in its size)."""
-    pending: list[Node | None] = [node]
-    while pending:
-        current = pending.pop()
-        if isinstance(current, Scalar):
-            if current.value is not None:
-                return True
-        elif isinstance(current, Mapping):
-            pending.extend(current.entries.values())
-        elif isinstance(current, Sequence):
-            pending.extend(current.items)
-        elif isinstance(current, Choice):
-            pending.extend(current.branches)
-    return False
+def _literal_parts(node: Node, done: dict[int, Node | None]) -> Node | None:
+    """``node`` with each part that holds no literal replaced by an :class:`Unknown` where it
+    was (list items keep their places, so logical paths do not change); ``None`` when no
+    literal is anywhere in it. What a catalog rule can read, in less memory. ``done``: the
+    nodes already pruned (YAML aliases share them): linear in the number of distinct nodes."""
+    key = id(node)
+    if key in done:
+        return done[key]
+    pruned: Node | None = None
+    if isinstance(node, Scalar):
+        pruned = node if node.value is not None else None
+    elif isinstance(node, Mapping):
+        entries = {name: _literal_parts(value, done) for name, value in node.entries.items()}
+        if any(value is not None for value in entries.values()):
+            kept = {name: _placed_for(value, node.entries[name]) for name, value in entries.items()}
+            pruned = Mapping(kept, node.span, node.key_span, node.source_names)
+    elif isinstance(node, Sequence):
+        items = [_literal_parts(item, done) for item in node.items]
+        if any(item is not None for item in items):
+            kept_items = [_placed_for(item, node.items[i]) for i, item in enumerate(items)]
+            pruned = Sequence(kept_items, node.span, node.key_span)
+    elif isinstance(node, Choice):
+        branches = [None if b is None else _literal_parts(b, done) for b in node.branches]
+        if any(branch is not None for branch in branches):
+            kept_branches: list[Node | None] = [
+                None if original is None else _placed_for(branch, original)
+                for branch, original in zip(branches, node.branches, strict=True)
+            ]
+            pruned = Choice(kept_branches, node.span, node.key_span)
+    done[key] = pruned
+    return pruned
+
+
+def _placed_for(pruned: Node | None, original: Node) -> Node:
+    """``pruned``, or where it held no literal an :class:`Unknown` in ``original``'s place."""
+    return pruned if pruned is not None else Unknown("", original.span, original.key_span)
 
 
 def source_path(source: Discovered | TextSource) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from iblint import check_paths
 from iblint.catalog import ComponentCatalog
 from iblint.config import Config
-from iblint.engine import _Run, _Waiting
+from iblint.engine import _BATCH, _Run, _WaitingFiles
 from iblint.model import (
     Finding,
     LoadedFile,
@@ -84,29 +84,55 @@ def test_a_recipe_without_a_literal_reference_does_not_wait(tmp_path: Path) -> N
     recipe.entries["components"] = Sequence([unknown, literal], SPAN)
     kept = run.kept_for_catalog(resource)
     assert kept is not None and list(kept.body.entries) == ["components"]
+    components = kept.body.get("components")
+    assert isinstance(components, Sequence)
+    placeholder, item = components.items  # the unknown item keeps its place (logical paths)
+    assert isinstance(placeholder, Unknown) and placeholder.span == unknown.span
+    assert isinstance(item, Mapping) and item.get("componentArn") is literal.get("componentArn")
 
 
-def test_a_waiting_file_is_packed_and_unpacked_unchanged() -> None:
-    loaded = LoadedFile("t.yaml")
+def _entry(index: int) -> tuple[LoadedFile, object, list[Finding]]:
+    loaded = LoadedFile(f"t{index}.yaml")
     body = Mapping({"components": Scalar(ARN, SPAN)}, SPAN)
     loaded.resources = [Resource(ResourceKind.IMAGE_RECIPE, "R", body, SPAN)]
-    finding = Finding("IB101", "imds", Severity.ERROR, "t.yaml", SPAN, "message", "fix")
-    waiting = _Waiting.of(loaded, None, [finding])  # type: ignore[arg-type]
-    assert waiting.packed is not None
-    unpacked, state, findings = waiting.unpacked()
-    assert unpacked is not loaded and unpacked.path == "t.yaml" and state is None
-    assert repr(unpacked.resources) == repr(loaded.resources) and findings == [finding]
+    finding = Finding("IB101", "imds", Severity.ERROR, f"t{index}.yaml", SPAN, "message", "fix")
+    return loaded, None, [finding]
+
+
+def test_waiting_files_are_packed_by_batches_and_read_back_in_order() -> None:
+    waiting = _WaitingFiles()
+    entries = [_entry(index) for index in range(2 * _BATCH + 1)]
+    for entry in entries:
+        waiting.append(entry)  # type: ignore[arg-type]
+    assert [type(batch) for batch in waiting.batches] == [bytes, bytes]
+    assert len(waiting.current) == 1
+    back = list(waiting)
+    assert [loaded.path for loaded, _, _ in back] == [loaded.path for loaded, _, _ in entries]
+    assert repr([e[0].resources for e in back]) == repr([e[0].resources for e in entries])
+    assert [e[2] for e in back] == [e[2] for e in entries]
+
+
+def test_a_few_waiting_files_are_not_packed() -> None:
+    waiting = _WaitingFiles()
+    entry = _entry(0)
+    waiting.append(entry)  # type: ignore[arg-type]
+    assert waiting.batches == [] and next(iter(waiting)) is entry
 
 
 def test_what_cannot_be_packed_is_kept_as_it_is() -> None:
-    loaded = LoadedFile("t.yaml")
-    loaded.origins = {SPAN: lambda: None}  # type: ignore[dict-item]
-    waiting = _Waiting.of(loaded, None, [])  # type: ignore[arg-type]
-    assert waiting.packed is None
-    assert waiting.unpacked()[0] is loaded
+    waiting = _WaitingFiles()
+    entries = [_entry(index) for index in range(_BATCH)]
+    entries[3][0].origins = {SPAN: lambda: None}  # type: ignore[dict-item]
+    for entry in entries:
+        waiting.append(entry)  # type: ignore[arg-type]
+    assert waiting.batches == [entries]
+    assert list(waiting) == entries
 
 
-def test_the_first_waiting_files_are_not_packed() -> None:
-    loaded = LoadedFile("t.yaml")
-    waiting = _Waiting.of(loaded, None, [], pack=False)  # type: ignore[arg-type]
-    assert waiting.packed is None and waiting.unpacked()[0] is loaded
+def test_merged_waiting_files_keep_the_order_of_the_shares() -> None:
+    parts = [_WaitingFiles(), _WaitingFiles()]
+    for index in range(_BATCH + 2):
+        parts[0].append(_entry(index))  # type: ignore[arg-type]
+    parts[1].append(_entry(1000))  # type: ignore[arg-type]
+    paths = [loaded.path for loaded, _, _ in _WaitingFiles.merged(parts)]
+    assert paths == [f"t{index}.yaml" for index in [*range(_BATCH + 2), 1000]]

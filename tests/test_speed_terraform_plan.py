@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from iblint.dialects.plan_selection import read_plan
 from iblint.model import Mapping, Node, Sequence
-from iblint.syntax import json_selected, json_tree
-from iblint.syntax.json_selected import KEEP, Selector, parse_json_selected
+from iblint.syntax import json_kept, json_selected, json_tree
+from iblint.syntax.json_selected import DROP, KEEP, Selector, parse_json_selected
 from tests.trees import assert_same_tree
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,6 +47,39 @@ def _step_all(data: Any) -> Selector:
         return step if isinstance(value, dict | list) else KEEP
 
     return step
+
+
+def _members_of(value: Any) -> Any:
+    """Every other member of a mapping, each the same way (a value that is not a mapping is
+    kept whole)."""
+    if not isinstance(value, dict):
+        return KEEP
+    return {key: _members_of(item) for n, (key, item) in enumerate(value.items()) if n % 2 == 0}
+
+
+def _some(data: Any) -> Selector:
+    """Leaves some members and items out, keeps some whole, and some with only some members."""
+
+    def select(key: str | int, value: Any) -> Any:
+        return [DROP, _members_of(value), KEEP][len(str(key)) % 3]
+
+    return select
+
+
+def assert_some_as_whole(text: str) -> None:
+    """Leaving parts out changes no node that is kept; ``None`` only for what ``json.loads``
+    refuses. (A limit is reached only where the part over it is kept.)"""
+    selected = parse_json_selected(text, _some)
+    if selected is None:
+        assert _refused_by_json_loads(text) or "NaN" in text or "Infinity" in text, text[:200]
+        return
+    whole = json_tree.parse_json(text)
+    assert selected[1] in ([], whole[1]), text[:200]
+    if selected[1]:
+        assert selected[0] is None
+    elif not whole[1]:
+        assert whole[0] is not None and selected[0] is not None
+        assert_kept_as_whole(whole[0], selected[0])
 
 
 def _refused_by_json_loads(text: str) -> bool:
@@ -115,8 +148,8 @@ def test_every_kept_node_of_a_large_plan_is_the_parsers_node(shape: str) -> None
     whole, whole_problems = json_tree.parse_json(text)
     assert problems == whole_problems == []
     assert root is not None and whole is not None
-    assert assert_kept_as_whole(whole, root) > len(text) // 100
-    # The resource changes kept are kept whole.
+    assert assert_kept_as_whole(whole, root) > len(text) // 200
+    # The resource changes kept have the members the dialect reads, each whole, and no other.
     assert isinstance(root, Mapping) and isinstance(whole, Mapping)
     changes = root.entries["resource_changes"]
     all_changes = whole.entries["resource_changes"]
@@ -124,7 +157,18 @@ def test_every_kept_node_of_a_large_plan_is_the_parsers_node(shape: str) -> None
     by_span = {change.span: change for change in all_changes.items}
     assert len(changes.items) > 50
     for change in changes.items:
-        assert_same_tree(by_span[change.span], change)
+        assert isinstance(change, Mapping)
+        want = by_span[change.span]
+        assert isinstance(want, Mapping)
+        assert list(change.entries) == ["address", "mode", "type", "change"]
+        for key in ("address", "mode", "type"):
+            assert_same_tree(want.entries[key], change.entries[key])
+        details, want_details = change.entries["change"], want.entries["change"]
+        assert isinstance(details, Mapping) and isinstance(want_details, Mapping)
+        assert (details.span, details.key_span) == (want_details.span, want_details.key_span)
+        assert list(details.entries) == ["after", "after_unknown"]
+        for key in details.entries:
+            assert_same_tree(want_details.entries[key], details.entries[key])
 
 
 def test_a_one_line_plan_has_columns_from_its_offsets() -> None:
@@ -175,6 +219,21 @@ _TRICKY = [
     '{"a":' * 199 + "1" + "}" * 199,
     '{"a":' * 201 + "1" + "}" * 201,
     "[" + "[1]," * 300 + "[]]",
+    # The document's own members are read one by one, as json.loads would read them.
+    "{ }",
+    ' {"a" : 1 ,"bb":[2], "ccc": {"d":3}} \r\n',
+    '{"a":1,"b":{"c":2},"a":3}',
+    '{"a":1,}',
+    '{"a":1 "b":2}',
+    '{"a":1} x',
+    '{"a":1}}',
+    '{"a"}',
+    '{"a":}',
+    '{"a":1',
+    '{"a',
+    "{",
+    '\ufeff{"a":1}',
+    '{"a\u0000":1,"\\u00e9":[{"x":1,"y":2,"z":{"w":[]}}]}',
 ]
 
 
@@ -183,6 +242,7 @@ def test_tricky_texts(text: str) -> None:
     for variant in (text, f"[{text}]", f'{{"x": {text}}}'):  # kept whole inside a container
         assert_selected_as_whole(variant, _keep_all)
         assert_selected_as_whole(variant, _step_all)
+        assert_some_as_whole(variant)
 
 
 _KEYS = st.text(st.sampled_from('ab"\\é\u2028\x01/ 😀\ud800'), max_size=4)
@@ -216,6 +276,7 @@ def _dumped(draw: st.DrawFn) -> str:
 @given(_dumped(), st.booleans())
 def test_valid_json(text: str, step: bool) -> None:
     assert_selected_as_whole(text, _step_all if step else _keep_all)
+    assert_some_as_whole(text)
 
 
 _SIGNIFICANT = '{}[],:"\\ \n\r\t0123-+.eEtrufalsnu\x00\u2028é'
@@ -235,6 +296,7 @@ def test_mutated_json(text: str, edits: list[tuple[int, int, str]]) -> None:
         position %= len(text) + 1
         text = text[:position] + inserted + text[position + removed :]
     assert_selected_as_whole(text, _keep_all)
+    assert_some_as_whole(text)
 
 
 @FUZZ
@@ -243,7 +305,8 @@ def test_limits(text: str, cap: int, depth: int, step: bool) -> None:
     """Where the value and depth limits stop a text, the builder stops it as the parser does
     (it hands the value over the limit to the parser, which says where)."""
     with pytest.MonkeyPatch.context() as patch:
-        for module in (json_tree, json_selected):
+        for module in (json_tree, json_selected, json_kept):
             patch.setattr(module, "MAX_JSON_VALUES", cap)
+        for module in (json_tree, json_selected):
             patch.setattr(module, "MAX_DEPTH", depth)
         assert_selected_as_whole(text, _step_all if step else _keep_all)

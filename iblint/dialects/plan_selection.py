@@ -20,6 +20,7 @@ from typing import Any
 
 from iblint.dialects.terraform_names import MAX_MODULE_DEPTH, RESOURCE_KINDS
 from iblint.model import InputProblem, Node
+from iblint.syntax.json_kept import Members
 from iblint.syntax.json_selected import DROP, KEEP, Selector, parse_json_selected
 
 #: What the first bytes of a plan hold: ``terraform show -json`` writes ``format_version`` and
@@ -39,6 +40,17 @@ _UNREAD = frozenset(
         "variables",
     }
 )
+
+#: The members of a resource change and of a planned resource that the dialect reads (its
+#: ``_from_change`` and ``_module_resources``); the others (the state before, what is
+#: sensitive, the provider) get no nodes.
+_CHANGE_MEMBERS: Members = {
+    "address": KEEP,
+    "mode": KEEP,
+    "type": KEEP,
+    "change": {"after": KEEP, "after_unknown": KEEP},
+}
+_PLANNED_MEMBERS: Members = {"address": KEEP, "mode": KEEP, "type": KEEP, "values": KEEP}
 
 
 def may_be_plan(head: bytes | str) -> bool:
@@ -79,15 +91,18 @@ def selection(document: Any) -> Selector | None:
             read.add(address)
             read_changes.add(id(change))
 
-    def resource_change(index: str | int, value: Any) -> Selector | int:
-        # Whole: building the few members the dialect skips costs no more than passing them.
-        return KEEP if id(value) in read_changes else DROP
+    def resource_change(index: str | int, value: Any) -> Selector | Members | int:
+        return _CHANGE_MEMBERS if id(value) in read_changes else DROP
 
     def member(key: str | int, value: Any) -> Selector | int:
         if key == "resource_changes":
             return resource_change if isinstance(value, list) else KEEP
         if key == "planned_values":
-            return _planned if isinstance(value, dict) else KEEP
+            if not isinstance(value, dict):
+                return KEEP
+            # Passed over in one step when it holds nothing to read (a plan with resource
+            # changes is claimed without it).
+            return _planned if holding or "resource_changes" not in document else DROP
         if key in _UNREAD:
             return DROP
         if key == "configuration":
@@ -124,8 +139,8 @@ def selection(document: Any) -> Selector | None:
     if isinstance(root, dict):
         find_holding(root, 0)
 
-    def planned_resource(index: str | int, value: Any) -> Selector | int:
-        return KEEP if is_wanted(value) else DROP
+    def planned_resource(index: str | int, value: Any) -> Selector | Members | int:
+        return _PLANNED_MEMBERS if is_wanted(value) else DROP
 
     def module(depth: int) -> Selector:
         def module_member(key: str | int, value: Any) -> Selector | int:

@@ -1,28 +1,24 @@
 """JSON text to a node tree of only the parts a caller reads (a Terraform plan's Image Builder
 resources), with the nodes and positions :func:`iblint.syntax.json_tree.parse_json` gives them.
 
-The whole text is read and checked first by :func:`json.loads` (C speed); the mappings and lists
-a selector steps into are then walked in the text, and what it keeps gets its nodes from the
-values ``json.loads`` read: the text is only consulted for where each value ends. A string
-without escapes ends ``len(value) + 2`` characters after it starts, ``true`` four, a number
-where the number pattern says; so a kept value costs a few comparisons, not a parse (a plan is
-mostly Image Builder values, and parsing them again took two thirds of its reading). What is
-unusual (a string with escapes, whitespace) is read with the C scanner or a pattern; a value
-over the depth or value limit is read again by the parser of :mod:`iblint.syntax.json_tree`,
-which reports it as it always does. Line breaks are only in whitespace, so the line of a
-position is followed as whitespace is skipped: a one-line plan has line 1 and columns that are
-offsets.
+The whole text is read and checked first by the C scanner of :mod:`json` (a document that is a
+mapping member by member, so that a member left out is never read again); the mappings and
+lists a selector steps into are then walked in the text, and what it keeps gets its nodes from
+the values ``json.loads`` read (:mod:`iblint.syntax.json_kept`): the text is only consulted for
+where each value ends, a few comparisons rather than a parse (a plan is mostly Image Builder
+values, and parsing them again took two thirds of its reading). A value over the depth or
+value limit is read again by the parser of :mod:`iblint.syntax.json_tree`, which reports it as
+it always does.
 """
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections.abc import Callable
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any, NoReturn, TypeAlias
 
 from iblint.model import InputProblem, Mapping, Node, Scalar, Sequence, Span
+from iblint.syntax.json_kept import KeptBuilder, Members, OverLimit
 from iblint.syntax.json_tree import (
     _WHITESPACE,
     _limit_problem,
@@ -36,22 +32,16 @@ from iblint.syntax.limits import MAX_DEPTH, MAX_JSON_VALUES
 
 #: What a selector answers for a value: build its nodes (with positions), or leave it out.
 #: Answering with another selector steps into the value (a mapping or a list) and asks that
-#: selector about each of its members or items.
+#: selector about each of its members or items. Answering with :data:`Members` (names to
+#: ``KEEP`` or to more ``Members``) builds a mapping with only the members named, and passes
+#: over the others without nodes (a value that is not a mapping is kept whole).
 KEEP = 1
 DROP = 0
-Selector: TypeAlias = "Callable[[str | int, Any], Selector | int]"
-
-
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*+)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+Selector: TypeAlias = "Callable[[str | int, Any], Selector | Members | int]"
 
 
 class _Refused(Exception):
     """The selected reading cannot give what :func:`parse_json` would: read it all."""
-
-
-class _OverLimit(Exception):
-    """A kept value goes past the depth or value limit: the positioned parser reads it again
-    and says where, as :func:`parse_json` would."""
 
 
 def parse_json_selected(
@@ -72,15 +62,19 @@ def parse_json_selected(
     import json
 
     with _no_cyclic_collection():
+        checked = json.JSONDecoder(object_pairs_hook=_unique_pairs, parse_constant=_refuse)
         try:
-            data = json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_refuse)
-        except (_Refused, ValueError, RecursionError):
+            data, ends = _members_read(text, checked.scan_once)  # type: ignore[attr-defined]
+            if data is None:
+                data = json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_refuse)
+        except (_Refused, ValueError, RecursionError, StopIteration):
             return None
         select = selection(data)
         if select is None or not isinstance(data, dict | list):
             return None
         scan_once = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
         walk = _SelectedWalk(text, _line_starts(text), scan_once)
+        walk.ends = ends
         start = _WHITESPACE.match(text).end()  # type: ignore[union-attr]
         try:
             root, _ = walk.container(start, data, select, None, 1)
@@ -91,6 +85,40 @@ def parse_json_selected(
         except (_Refused, ValueError, IndexError, KeyError, RecursionError):
             return None
     return root, walk.problems
+
+
+def _members_read(
+    text: str, scan_once: Callable[[str, int], tuple[Any, int]]
+) -> tuple[dict[str, Any] | None, dict[int, int]]:
+    """A document that is a mapping, read member by member as ``json.loads`` reads it (raises
+    where it would), and where each member's value ends by where it starts: a member left out
+    is then passed over without being read again. ``None`` for any other document."""
+    whitespace = _WHITESPACE.match
+    index = whitespace(text).end()  # type: ignore[union-attr]
+    if text[index : index + 1] != "{":
+        return None, {}
+    data: dict[str, Any] = {}
+    ends: dict[int, int] = {}
+    index = whitespace(text, index + 1).end()  # type: ignore[union-attr]
+    following = ","
+    if text[index : index + 1] == "}":
+        following, index = "}", whitespace(text, index + 1).end()  # type: ignore[union-attr]
+    while following == ",":
+        if text[index : index + 1] != '"':
+            raise _Refused
+        key, index = scanstring(text, index + 1, True)
+        index = whitespace(text, index).end()  # type: ignore[union-attr]
+        if text[index : index + 1] != ":" or key in data:
+            raise _Refused  # not JSON, or a duplicate key (which parse_json reports)
+        start = whitespace(text, index + 1).end()  # type: ignore[union-attr]
+        data[key], index = scan_once(text, start)
+        ends[start] = index
+        index = whitespace(text, index).end()  # type: ignore[union-attr]
+        following = text[index : index + 1]
+        index = whitespace(text, index + 1).end()  # type: ignore[union-attr]
+    if following != "}" or index != len(text):
+        raise _Refused
+    return data, ends
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -104,29 +132,11 @@ def _refuse(word: str) -> NoReturn:
     raise _Refused  # NaN or Infinity, which json.loads takes and JSON does not
 
 
-class _SelectedWalk:
+class _SelectedWalk(KeptBuilder):
     """Steps through the mappings and lists a selector steps into, building what it keeps.
+    ``ends``: where each value the document's members were read from ends, by its start."""
 
-    The builder keeps the line of the offset it has reached (``line``, ``base``: the offset
-    just before that line's first character, so a column is ``offset - base``; ``next_start``:
-    where the next line starts). The text is read forward only, and a line break can only be
-    in whitespace, so the line moves only where whitespace is skipped.
-    """
-
-    def __init__(
-        self,
-        text: str,
-        line_starts: list[int],
-        scan_once: Callable[[str, int], tuple[Any, int]],
-    ) -> None:
-        self.text = text
-        self.line_starts = line_starts
-        self.problems: list[InputProblem] = []
-        self.scan_once = scan_once
-        self.values = 0
-        self.line = 1
-        self.base = -1
-        self.next_start = line_starts[1] if len(line_starts) > 1 else len(text) + 1
+    ends: dict[int, int]
 
     def container(
         self, start: int, data: Any, select: Selector, key_span: Span | None, depth: int
@@ -162,7 +172,15 @@ class _SelectedWalk:
             answer = select(member_key, value)
             node: Node | None = None
             if answer == DROP:
-                index = self.scan_once(text, index)[1]
+                index = self.ends.get(index) or self.scan_once(text, index)[1]
+            elif answer.__class__ is dict:
+                node, index = self.kept(
+                    value,
+                    index,
+                    member_key_span,
+                    MAX_DEPTH - depth,
+                    answer,
+                )
             elif not isinstance(value, dict | list) or answer == KEEP:
                 node, index = self.kept(value, index, member_key_span, MAX_DEPTH - depth)
             else:
@@ -189,17 +207,26 @@ class _SelectedWalk:
             return Mapping(entries, span, key_span), end
         return Sequence(items, span, key_span), end
 
-    def kept(self, value: Any, start: int, key_span: Span | None, room: int) -> tuple[Node, int]:
+    def kept(
+        self,
+        value: Any,
+        start: int,
+        key_span: Span | None,
+        room: int,
+        members: Members | None = None,
+    ) -> tuple[Node, int]:
         """The nodes of ``value``, written at ``start``, with room for ``room`` levels of
-        nesting; and the offset after it."""
+        nesting (of a mapping, only ``members``, if given); and the offset after it."""
         before = self.values
         try:
             self.values += 1
             if self.values > MAX_JSON_VALUES:
-                raise _OverLimit
+                raise OverLimit
             if start >= self.next_start:
                 self._move(start)
             if isinstance(value, dict):
+                if members is not None:
+                    return self._members(value, start, key_span, room, members)
                 return self._mapping(value, start, key_span, room)
             if isinstance(value, list):
                 return self._sequence(value, start, key_span, room)
@@ -208,7 +235,7 @@ class _SelectedWalk:
             return Scalar(
                 value, Span(self.line, start - base, self.line, end - base), key_span
             ), end
-        except _OverLimit:
+        except OverLimit:
             node, self.values, end = _parse(
                 self.text,
                 self.line_starts,
@@ -222,180 +249,3 @@ class _SelectedWalk:
                 whole=False,
             )
             return node, end  # not reached: the parser stops where the limit is passed
-
-    def _move(self, offset: int) -> None:
-        """Moves the line to the one that holds ``offset``."""
-        line_starts = self.line_starts
-        line = bisect.bisect_right(line_starts, offset, self.line)
-        self.line = line
-        self.base = line_starts[line - 1] - 1
-        self.next_start = line_starts[line] if line < len(line_starts) else len(self.text) + 1
-
-    def _skip(self, offset: int) -> int:
-        """The offset after the whitespace at ``offset``, the line moved to it."""
-        if self.text[offset] > " ":
-            return offset
-        offset = _WHITESPACE.match(self.text, offset).end()  # type: ignore[union-attr]
-        if offset >= self.next_start:
-            self._move(offset)
-        return offset
-
-    def _scalar_end(self, value: Any, start: int) -> int:
-        """Where the scalar ``value`` (as ``json.loads`` read it) written at ``start`` ends."""
-        text = self.text
-        if value.__class__ is str:
-            # Without escapes, the closing quote; an escape makes the text longer than the
-            # value, and a quote there is then an escaped one, a backslash before it.
-            end = start + len(value) + 2
-            if text[end - 1] != '"' or text[end - 2] == "\\":
-                end = scanstring(text, start + 1, True)[1]
-            return end
-        if value is None or value is True:
-            return start + 4
-        if value is False:
-            return start + 5
-        return _NUMBER.match(text, start).end()  # type: ignore[union-attr]
-
-    def _mapping(
-        self, data: dict[str, Any], start: int, own_key_span: Span | None, room: int
-    ) -> tuple[Node, int]:
-        """The mapping ``data`` written at ``start``; see :meth:`kept`."""
-        if room <= 0:
-            raise _OverLimit
-        self.values += len(data)
-        if self.values > MAX_JSON_VALUES:
-            raise _OverLimit
-        text = self.text
-        new_span = tuple.__new__
-        new_node = object.__new__
-        number = _NUMBER.match
-        line = self.line
-        base = self.base
-        open_line = line
-        open_col = start - base
-        entries: dict[str, Node] = {}
-        index = start + 1
-        node: Node
-        for key, value in data.items():
-            if text[index] <= " ":
-                index = self._skip(index)
-                line, base = self.line, self.base
-            if text[index] == ",":
-                index += 1
-                if text[index] <= " ":
-                    index = self._skip(index)
-                    line, base = self.line, self.base
-            end = index + len(key) + 2
-            if text[end - 1] != '"' or text[end - 2] == "\\":
-                end = scanstring(text, index + 1, True)[1]
-            key_span = new_span(Span, (line, index - base, line, end - base))
-            if text[end] == ":":
-                index = end + 1
-            else:
-                index = self._skip(end) + 1
-                line, base = self.line, self.base
-            if text[index] <= " ":
-                index = self._skip(index)
-                line, base = self.line, self.base
-            kind = value.__class__
-            if kind is str:
-                end = index + len(value) + 2
-                if text[end - 1] != '"' or text[end - 2] == "\\":
-                    end = scanstring(text, index + 1, True)[1]
-            elif kind is dict:
-                entries[key], index = self._mapping(value, index, key_span, room - 1)
-                line, base = self.line, self.base
-                continue
-            elif kind is list:
-                entries[key], index = self._sequence(value, index, key_span, room - 1)
-                line, base = self.line, self.base
-                continue
-            elif value is None or value is True:
-                end = index + 4
-            elif value is False:
-                end = index + 5
-            else:
-                end = number(text, index).end()  # type: ignore[union-attr]
-            node = new_node(Scalar)
-            node.value = value
-            node.span = new_span(Span, (line, index - base, line, end - base))
-            node.key_span = key_span
-            entries[key] = node
-            index = end
-        if text[index] <= " ":
-            index = self._skip(index)
-            line, base = self.line, self.base
-        index += 1  # the closing brace
-        node = new_node(Mapping)
-        node.entries = entries
-        node.source_names = None
-        node.span = new_span(Span, (open_line, open_col, line, index - base))
-        node.key_span = own_key_span
-        return node, index
-
-    def _sequence(
-        self, data: list[Any], start: int, own_key_span: Span | None, room: int
-    ) -> tuple[Node, int]:
-        """The list ``data`` written at ``start``; see :meth:`kept`."""
-        if room <= 0:
-            raise _OverLimit
-        self.values += len(data)
-        if self.values > MAX_JSON_VALUES:
-            raise _OverLimit
-        text = self.text
-        new_span = tuple.__new__
-        new_node = object.__new__
-        number = _NUMBER.match
-        line = self.line
-        base = self.base
-        open_line = line
-        open_col = start - base
-        items: list[Node] = []
-        append = items.append
-        index = start + 1
-        node: Node
-        for value in data:
-            if text[index] <= " ":
-                index = self._skip(index)
-                line, base = self.line, self.base
-            if text[index] == ",":
-                index += 1
-                if text[index] <= " ":
-                    index = self._skip(index)
-                    line, base = self.line, self.base
-            kind = value.__class__
-            if kind is str:
-                end = index + len(value) + 2
-                if text[end - 1] != '"' or text[end - 2] == "\\":
-                    end = scanstring(text, index + 1, True)[1]
-            elif kind is dict:
-                node, index = self._mapping(value, index, None, room - 1)
-                append(node)
-                line, base = self.line, self.base
-                continue
-            elif kind is list:
-                node, index = self._sequence(value, index, None, room - 1)
-                append(node)
-                line, base = self.line, self.base
-                continue
-            elif value is None or value is True:
-                end = index + 4
-            elif value is False:
-                end = index + 5
-            else:
-                end = number(text, index).end()  # type: ignore[union-attr]
-            node = new_node(Scalar)
-            node.value = value
-            node.span = new_span(Span, (line, index - base, line, end - base))
-            node.key_span = None
-            append(node)
-            index = end
-        if text[index] <= " ":
-            index = self._skip(index)
-            line, base = self.line, self.base
-        index += 1  # the closing bracket
-        node = new_node(Sequence)
-        node.items = items
-        node.span = new_span(Span, (open_line, open_col, line, index - base))
-        node.key_span = own_key_span
-        return node, index

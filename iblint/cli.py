@@ -434,6 +434,7 @@ def run_check(
         quiet=quiet,
         sources=inputs.sources,
         baselined=len(report.baselined),
+        jobs=config.jobs,
     )
     if statistics:
         reporter = _statistics_reporter

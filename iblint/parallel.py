@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
@@ -59,6 +59,35 @@ def shares(files: Iterable[_S], jobs: int | None) -> list[Iterable[_S]]:
     for unit in units:
         parts[min(count - 1, int((done + len(unit) / 2) / target))].extend(unit)
         done += len(unit)
+    return [part for part in parts if part]
+
+
+def portions(
+    items: Sequence[_S],
+    jobs: int | None,
+    sizes: Sequence[int] | None = None,
+    per_process: int = MIN_FILES_PER_PROCESS,
+) -> list[list[_S]]:
+    """``items`` split as :func:`shares` splits files, for work other than checking: one
+    contiguous portion per process, each in the items' order, of about equal total ``sizes``
+    (one per item; 1 each by default). ``jobs`` portions (at most one per item), or with
+    ``jobs`` ``None`` one per ``per_process`` of the total size, at most one per CPU; a single
+    portion when one process does."""
+    listed = list(items)
+    weights = [1] * len(listed) if sizes is None else list(sizes)
+    if jobs == 1 or not hasattr(os, "fork"):
+        return [listed]
+    total = sum(weights)
+    count = jobs if jobs is not None else min(usable_cpus(), total // max(1, per_process))
+    count = min(count, len(listed))
+    if count <= 1 or total <= 0:
+        return [listed]
+    parts: list[list[_S]] = [[] for _ in range(count)]
+    target = total / count
+    done = 0
+    for item, size in zip(listed, weights, strict=True):
+        parts[min(count - 1, int((done + size / 2) / target))].append(item)
+        done += size
     return [part for part in parts if part]
 
 

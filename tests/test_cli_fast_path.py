@@ -6,13 +6,11 @@ same output, files and exit code as the click path; whatever it does not accept 
 
 from __future__ import annotations
 
+import contextlib
 import copy
-import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -101,16 +99,6 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@contextmanager
-def working_directory(path: Path) -> Iterator[None]:
-    before = os.getcwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(before)
-
-
 _NAMES = sorted({*iblint.cli._FLAGS, *iblint.cli._VALUE_OPTIONS})
 _VALUES = [
     "text",
@@ -160,7 +148,7 @@ _ARGUMENTS = st.lists(_WORDS, max_size=8).map(lambda words: ["check", *words])
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(args=st.one_of(_ARGUMENTS, st.lists(_WORDS, max_size=6)))
 def test_what_the_fast_parser_accepts_click_reads_the_same(workdir: Path, args: list[str]) -> None:
-    with working_directory(workdir):
+    with contextlib.chdir(workdir):
         fast = check_params(args)
         if fast is not None:
             assert click_params(args) == fast
@@ -184,7 +172,7 @@ def test_what_the_fast_parser_accepts_click_reads_the_same(workdir: Path, args: 
     ],
 )
 def test_the_common_invocations_take_the_fast_path(workdir: Path, args: list[str]) -> None:
-    with working_directory(workdir):
+    with contextlib.chdir(workdir):
         fast = check_params(args)
         assert fast is not None
         assert click_params(args) == fast
@@ -214,7 +202,7 @@ def test_the_common_invocations_take_the_fast_path(workdir: Path, args: list[str
     ],
 )
 def test_anything_else_goes_to_click(workdir: Path, args: list[Any]) -> None:
-    with working_directory(workdir):
+    with contextlib.chdir(workdir):
         assert check_params(args) is None
 
 

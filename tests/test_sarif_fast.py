@@ -154,16 +154,6 @@ def _written(findings: list[Finding], context: ReportContext) -> str:
     return stream.getvalue()
 
 
-@contextlib.contextmanager
-def _inside(directory: Path) -> Iterator[None]:
-    before = os.getcwd()
-    os.chdir(directory)
-    try:
-        yield
-    finally:
-        os.chdir(before)
-
-
 _HOSTILE = st.text(
     st.sampled_from(
         [
@@ -281,7 +271,7 @@ def test_the_printed_log_is_json_dumps_of_build_log(
         policies=policies,
         suppressed=tuple(suppressed),
     )
-    with _inside(tree):
+    with contextlib.chdir(tree):
         log = build_log(findings, severities, None, max_file_bytes, policies, suppressed)
         assert _written(findings, context) == _reference_text(log)
 
@@ -329,7 +319,7 @@ def test_artifact_locations_are_worked_out_once_a_directory_as_once_a_file(tree:
 
 
 def test_a_log_without_findings_or_policies_is_json_dumps_of_build_log(tree: Path) -> None:
-    with _inside(tree):
+    with contextlib.chdir(tree):
         assert _written([], ReportContext(files_checked=0)) == _reference_text(build_log([]))
 
 
@@ -341,7 +331,7 @@ def test_corpus_fingerprints_are_those_of_the_reference_port() -> None:
     """Every finding on the real files, suppressed ones included, through the reporter."""
     report = check_paths(["."], Config(), root=CORPUS)
     assert report.findings
-    with _inside(CORPUS):
+    with contextlib.chdir(CORPUS):
         text = _written(report.findings, ReportContext(0, suppressed=report.suppressed))
     results = json.loads(text)["runs"][0]["results"]
     assert len(results) == len(report.findings) + len(report.suppressed)

@@ -39,6 +39,9 @@ class ReportContext(NamedTuple):
     sources: Mapping[str, str] = MappingProxyType({})
     #: How many findings the baseline already records (not reported).
     baselined: int = 0
+    #: How many processes may work out the report (the SARIF fingerprints of a large run), as
+    #: ``Config.jobs``: ``None`` as many as pay off, 1 this process only.
+    jobs: int | None = None
 
 
 Reporter = Callable[[list[Finding], ReportContext, TextIO], None]

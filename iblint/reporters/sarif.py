@@ -14,8 +14,9 @@ the JSON is UTF-8 with every control, bidi and line-separator character escaped.
 A SARIF run costs little more than a text one: the built-in rules' entries come pre-rendered
 from :mod:`iblint.sarif_rules_data` (no spec is parsed or validated; ``python
 scripts/rules_table.py --write`` regenerates it from the specs with :func:`rule_data`, and a
-test keeps the two equal), each file is read and hashed once, up to its last finding's line,
-and :func:`write` prints the results from a template. :func:`build_log` is the same log as
+test keeps the two equal), each file is read and hashed once, up to its last finding's line
+(a large run's files in several processes, while this one prints the results), and
+:func:`write` prints the results from a template. :func:`build_log` is the same log as
 Python data, and what the output is tested against: ``write`` prints exactly
 ``json.dumps(build_log(...), indent=2, ensure_ascii=False)`` with the unsafe characters
 escaped.
@@ -32,7 +33,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from iblint import __version__
-from iblint.fingerprints import file_line_hashes
+from iblint.fingerprints import file_line_hashes, files_line_hashes
 from iblint.model import Finding, Severity, Span
 from iblint.reporters import ReportContext, message_and_fix
 from iblint.reporters.locations import SourceRoot, source_root
@@ -75,25 +76,32 @@ _ENCODE: Callable[[str], str] = json.encoder.encode_basestring
 def write(findings: list[Finding], context: ReportContext, stream: TextIO) -> None:
     """The log of :func:`build_log`, written as ``json.dumps`` with ``indent=2`` writes it,
     unsafe characters escaped, without building it as objects first: the results are printed
-    from a template."""
+    from a template. The files are hashed for the fingerprints in several processes where that
+    pays off (``context.jobs``), the results printed here meanwhile."""
     shown = [*findings, *context.suppressed]
     rules, rule_index = _rules(context.severities, context.policies)
     places = _Places(None)
     fingerprints = _Fingerprints(shown, places.cwd, context.max_file_bytes)
+    results: list[tuple[str, str]] = []
+
+    def render_results() -> None:
+        docs: dict[str, str] = {}
+        for finding in shown:
+            rule_id = finding.rule_id
+            url = docs.get(rule_id)
+            if url is None:
+                url = docs[rule_id] = _string(rule_url(rule_id))
+            artifact = places.artifact_json(finding.path)
+            results.append(_result_json(finding, rule_index[rule_id], artifact, url))
+
+    fingerprints.work_out(context.jobs, meanwhile=render_results)
     head, middle, tail = _SKELETON
     # The rules are few; json's own encoder writes them, indented to where they sit.
     rules_json = json.dumps(rules, indent=2, ensure_ascii=False).replace("\n", "\n" + " " * 10)
     parts = [head, _safe(rules_json), middle, "[\n" if shown else "[]"]
-    docs: dict[str, str] = {}
-    for finding in shown:
-        rule_id = finding.rule_id
-        url = docs.get(rule_id)
-        if url is None:
-            url = docs[rule_id] = _string(rule_url(rule_id))
-        artifact = places.artifact_json(finding.path)
+    for finding, (before, after) in zip(shown, results, strict=True):
         fingerprint = fingerprints.of(finding)
-        parts.append(_result_json(finding, rule_index[rule_id], artifact, fingerprint, url))
-        parts.append(",\n")
+        parts += before, _fingerprint_json(fingerprint) if fingerprint else "", after, ",\n"
     if shown:
         parts[-1] = "\n      ]"
     parts += [tail, "\n"]
@@ -291,9 +299,10 @@ def _string(text: str) -> str:
 
 
 def _result_json(
-    finding: Finding, rule_index: int, artifact: str, fingerprint: str | None, docs_url: str
-) -> str:
-    """A result as ``json.dumps(result, indent=2)`` writes it where results sit in the log."""
+    finding: Finding, rule_index: int, artifact: str, docs_url: str
+) -> tuple[str, str]:
+    """A result as ``json.dumps(result, indent=2)`` writes it where results sit in the log:
+    the text before its fingerprint (:func:`_fingerprint_json`, if it has one) and after."""
     span = finding.span
     parts = [
         '        {\n          "ruleId": ',
@@ -321,24 +330,27 @@ def _result_json(
         str(_end_column(span)),
         "\n                }\n              }\n            }\n          ],\n",
     ]
-    if fingerprint:
-        parts += [
-            '          "partialFingerprints": {\n            "primaryLocationLineHash": ',
-            _string(fingerprint),
-            "\n          },\n",
-        ]
+    after: list[str] = []
     justification = finding.justification
     if justification is not None:
-        parts.append('          "suppressions": [\n            {\n              "kind": "inSource"')
+        after.append('          "suppressions": [\n            {\n              "kind": "inSource"')
         if justification:
-            parts += [',\n              "justification": ', _string(printable(justification))]
-        parts.append("\n            }\n          ],\n")
-    parts += [
+            after += [',\n              "justification": ', _string(printable(justification))]
+        after.append("\n            }\n          ],\n")
+    after += [
         '          "properties": {\n            "docsUrl": ',
         docs_url,
         "\n          }\n        }",
     ]
-    return "".join(parts)
+    return "".join(parts), "".join(after)
+
+
+def _fingerprint_json(fingerprint: str) -> str:
+    """A result's fingerprint as its members hold it, between :func:`_result_json`'s parts."""
+    return (
+        '          "partialFingerprints": {\n            "primaryLocationLineHash": '
+        f"{_string(fingerprint)}\n          }},\n"
+    )
 
 
 class _Places:
@@ -417,6 +429,14 @@ class _Fingerprints:
         for finding in findings:
             self.lines.setdefault(finding.path, set()).add(finding.span.start_line)
         self.hashes: dict[str, dict[int, str]] = {}
+
+    def work_out(self, jobs: int | None, meanwhile: Callable[[], object] | None = None) -> None:
+        """Hashes every file now, in several processes where that pays off (``jobs`` as
+        ``--jobs``), running ``meanwhile`` here while the others hash."""
+        paths = list(self.lines)
+        files = [(os.path.join(self.cwd, path), self.lines[path]) for path in paths]
+        hashes = files_line_hashes(files, self.max_bytes, jobs, meanwhile)
+        self.hashes = dict(zip(paths, hashes, strict=True))
 
     def of(self, finding: Finding) -> str | None:
         path = finding.path

@@ -2,9 +2,10 @@
 
 The files are split into shares; each share is checked by a forked process with every rule
 but the catalog ones, which run in this process once every share's catalog documents are in
-(:mod:`iblint.engine`). A Terraform module is never split: every file of a folder that holds
-a ``.tf`` or ``.tf.json`` file goes to one share, since a module's files are read together
-(variables, ``file("...")`` references).
+(:mod:`iblint.engine`). A Terraform module whose files read other files (``file("...")``)
+is never split: every file of its folder goes to one share, so that a component document read
+that way is checked once. The module's other ties (variables, overrides, the pipelines beside a
+recipe) each process works out alike from the folder.
 
 When it pays off (measured on a 2-CPU machine, ``benchmarks/bench.py``): forking and
 passing a share's findings back costs a few milliseconds, so a run uses one process per
@@ -98,25 +99,48 @@ def _on_disk(source: object) -> bool:
 
 
 def _units(files: list[_S]) -> list[list[_S]]:
-    """The files grouped as one process must check them: a Terraform module's folder
-    together, every other file alone; in the order of each unit's first file."""
-    module_folders = {
-        os.path.dirname(source.path)
-        for source in _discovered(files)
-        if source.problem is None and str(source.path).endswith(_MODULE_SUFFIXES)
-    }
+    """The files grouped as one process must check them, in the order of each unit's first
+    file: the folder of a Terraform module whose files read other files together, every other
+    file alone."""
+    folders: dict[str, list[Discovered]] = {}
+    for source in _discovered(files):
+        if source.problem is None and str(source.path).endswith(_MODULE_SUFFIXES):
+            folders.setdefault(os.path.dirname(source.path), [])
+    for source in _discovered(files):
+        members = folders.get(os.path.dirname(source.path))
+        if members is not None:
+            members.append(source)
+    together = {folder for folder, members in folders.items() if _reads_files(members)}
     units: list[list[_S]] = []
     by_folder: dict[str, list[_S]] = {}
-    for source, discovered in zip(files, _discovered(files), strict=True):
+    for item, discovered in zip(files, _discovered(files), strict=True):
         folder = os.path.dirname(discovered.path)
-        if folder not in module_folders:
-            units.append([source])
+        if folder not in together:
+            units.append([item])
         elif folder in by_folder:
-            by_folder[folder].append(source)
+            by_folder[folder].append(item)
         else:
-            by_folder[folder] = [source]
+            by_folder[folder] = [item]
             units.append(by_folder[folder])
     return units
+
+
+def _reads_files(members: list[Discovered]) -> bool:
+    """Whether a Terraform module's files may read other files of the run (``file("...")``,
+    ``templatefile(...)``): a component document read that way is checked once, by the
+    process that reads the module. Every other tie between a module's files (variables,
+    overrides, pipelines) each process works out alike from the folder. A file that cannot be
+    read counts as reading files."""
+    from iblint.reading import read_file
+    from iblint.syntax.limits import MAX_FILE_BYTES
+
+    for source in members:
+        if not str(source.path).endswith(_MODULE_SUFFIXES):
+            continue
+        data = read_file(source.path, MAX_FILE_BYTES, follow_symlinks=source.follow_symlinks)
+        if not isinstance(data, bytes) or b"file(" in data:
+            return True
+    return False
 
 
 def _discovered(files: list[_S]) -> list[Discovered]:

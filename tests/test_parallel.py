@@ -94,20 +94,53 @@ def test_real_files_give_the_same_report_in_several_processes(root: Path) -> Non
     _same(_report(root, 1), _report(root, 4))
 
 
-def test_a_terraform_module_is_never_split(tmp_path: Path) -> None:
-    for index in range(6):
-        (tmp_path / f"a{index}.yaml").write_text("{}")
-    module = tmp_path / "b"
+def _module_project(root: Path, files: int, reads_a_file: bool) -> Path:
+    """A Terraform module of many files whose infrastructure configurations take http_tokens
+    from a variable declared in variables.tf; with ``reads_a_file``, a component also reads
+    a document (with a typo) of the folder through file()."""
+    module = root / "module"
     module.mkdir()
-    for name in ("main.tf", "variables.tf", "component.yaml", "x.tf.json"):
-        (module / name).write_text("")
-    for index in range(6):
-        (tmp_path / f"c{index}.yaml").write_text("{}")
-    files = list(discover([str(tmp_path)]))
-    parts = [list(part) for part in shares(files, 4)]
+    (module / "variables.tf").write_text(VARIABLES)
+    for index in range(files):
+        (module / f"infra{index:03}.tf").write_text(MODULE.replace('"this"', f'"i{index}"'))
+    if reads_a_file:
+        (module / "component.tf").write_text(
+            'resource "aws_imagebuilder_component" "c" {\n  name     = "c"\n'
+            '  platform = "Linux"\n  version  = "1.0.0"\n  data     = file("doc.yaml")\n}\n'
+        )
+        (module / "doc.yaml").write_text(
+            "schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: Probe\n"
+            "        action: ExecuteBashh\n        inputs:\n          commands:\n"
+            "            - uname -r\n"
+        )
+    return root
+
+
+def _folders_per_share(root: Path) -> list[set[str]]:
+    files = list(discover([str(root)]))
+    parts = [list(part) for part in shares(files, 2)]
     assert [source for part in parts for source in part] == files  # the walk's order
-    folders = [{source.path.parent.name for source in part} for part in parts]
-    assert sum("b" in folder for folder in folders) == 1
+    return [{source.path.parent.name for source in part} for part in parts]
+
+
+def test_a_module_whose_files_read_files_is_never_split(tmp_path: Path) -> None:
+    root = _module_project(tmp_path, 2 * MIN_FILES_PER_PROCESS, reads_a_file=True)
+    assert _folders_per_share(root) == [{"module"}]
+    one = _report(root, 1)
+    typos = [finding for finding in one.findings if finding.path.endswith("doc.yaml")]
+    assert len(typos) == 1  # read once, through file()
+    _same(one, _report(root, 2))
+
+
+def test_a_module_whose_files_read_no_file_is_split_with_the_same_report(
+    tmp_path: Path,
+) -> None:
+    root = _module_project(tmp_path, 2 * MIN_FILES_PER_PROCESS, reads_a_file=False)
+    assert _folders_per_share(root) == [{"module"}, {"module"}]
+    one = _report(root, 1)
+    # Every configuration's http_tokens comes from variables.tf, another file of the module.
+    assert sum(finding.rule_id == "IB101" for finding in one.findings) == 2 * MIN_FILES_PER_PROCESS
+    _same(one, _report(root, 2))
 
 
 def test_a_small_run_stays_in_one_process_and_a_stream_stays_a_stream(tmp_path: Path) -> None:

@@ -188,7 +188,7 @@ def _adoption_options(command: Callable[..., int]) -> Callable[..., int]:
     "--jobs",
     "-j",
     type=click.IntRange(1, MAX_JOBS),
-    help="Check the files in N processes (default: as many as pay off, one for every 40 "
+    help="Check the files in N processes (default: as many as pay off, one for every 16 "
     "files up to the number of CPUs; 1: one process). The report is the same either way.",
     metavar="N",
 )

@@ -172,8 +172,9 @@ class Config:
     policies: tuple[Path, ...]
     #: The policies read from ``policies`` (read when the configuration is built).
     policy_set: PolicySet | None
-    #: How many processes check the files (``--jobs``); ``None``: as many as pay off
-    #: (:mod:`iblint.parallel`); 1: this process only.
+    #: How many processes check the files (``--jobs``); ``None``: as many as pay off, and
+    #: none forked while this process runs other threads (:mod:`iblint.parallel`); 1: this
+    #: process only.
     jobs: int | None
 
     def __init__(

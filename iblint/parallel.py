@@ -34,6 +34,19 @@ MIN_FILES_PER_PROCESS = 16
 _MODULE_SUFFIXES = (".tf", ".tf.json")
 
 
+def can_fork(jobs: int | None) -> bool:
+    """Whether work may go to forked processes: the platform has ``fork``, and either
+    ``jobs`` asks for it or, by default, this process runs no other thread (a library caller
+    with threads is never forked behind its back: a child would inherit locks other threads
+    hold)."""
+    if not hasattr(os, "fork"):
+        return False
+    if jobs is not None:
+        return True
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() <= 1
+
+
 def usable_cpus() -> int:
     """How many CPUs this process may run on."""
     try:
@@ -45,7 +58,7 @@ def usable_cpus() -> int:
 def shares(files: Iterable[_S], jobs: int | None) -> list[Iterable[_S]]:
     """``files`` split into one share per process, each in the files' order: a single share
     (``files`` itself, still a lazy stream: memory stays flat) when one process does."""
-    if jobs == 1 or not hasattr(os, "fork"):
+    if jobs == 1 or not can_fork(jobs):
         return [files]
     listed = list(files)
     count = jobs if jobs is not None else min(usable_cpus(), len(listed) // MIN_FILES_PER_PROCESS)
@@ -77,7 +90,7 @@ def portions(
     portion when one process does."""
     listed = list(items)
     weights = [1] * len(listed) if sizes is None else list(sizes)
-    if jobs == 1 or not hasattr(os, "fork"):
+    if jobs == 1 or not can_fork(jobs):
         return [listed]
     total = sum(weights)
     count = jobs if jobs is not None else min(usable_cpus(), total // max(1, per_process))
@@ -153,25 +166,43 @@ def in_processes(parts: list[Iterable[_S]], work: Callable[[Iterable[_S]], _R]) 
     the shares' order. A share whose process fails is worked here instead."""
     import tempfile
 
-    children: list[tuple[int, IO[bytes]]] = []
+    #: Each other share's process and output; ``None`` where none could be started (no
+    #: temporary file, no process left): that share is worked here.
+    children: list[tuple[int, IO[bytes]] | None] = []
     try:
         for part in parts[1:]:
-            out: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _result or below
-            sys.stdout.flush()
-            sys.stderr.flush()
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - runs in the child, which exits here
-                _child(work, part, out)
-            children.append((pid, out))
+            children.append(_start(work, part, tempfile.TemporaryFile))
         results = [work(parts[0])]
         for part in parts[1:]:
-            pid, out = children.pop(0)  # _result reaps it and closes its output
-            results.append(_result(pid, out, part, work))
+            child = children.pop(0)  # _result reaps it and closes its output
+            results.append(work(part) if child is None else _result(*child, part, work))
         return results
     finally:
-        for pid, out in children:  # interrupted: no process is left behind
-            _stop(pid)
-            out.close()
+        for child in children:  # interrupted: no process is left behind
+            if child is not None:
+                _stop(child[0])
+                child[1].close()
+
+
+def _start(
+    work: Callable[[Iterable[_S]], _R], part: Iterable[_S], temporary: Callable[[], IO[bytes]]
+) -> tuple[int, IO[bytes]] | None:
+    """A forked process working ``part`` into a temporary file, or ``None`` when the file or
+    the process cannot be had (a full or read-only temporary folder, a process limit)."""
+    try:
+        out = temporary()
+    except OSError:
+        return None
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        out.close()
+        return None
+    if pid == 0:  # pragma: no cover - runs in the child, which exits here
+        _child(work, part, out)
+    return pid, out
 
 
 def _child(

@@ -230,3 +230,50 @@ def test_a_bad_jobs_value_is_a_usage_error(value: str, capsys: pytest.CaptureFix
 
     assert main(["check", "--no-config", "--jobs", value, "."]) == 2
     assert "--jobs" in capsys.readouterr().err
+
+
+def _numbers(part: Iterable[int]) -> list[int]:
+    return list(part)
+
+
+def test_without_a_temporary_file_every_share_is_worked_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tempfile
+
+    def refused() -> None:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    assert in_processes([[1], [2], [3]], _numbers) == [[1], [2], [3]]
+
+
+def test_without_a_process_every_share_is_worked_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused() -> int:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    assert in_processes([[1], [2], [3]], _numbers) == [[1], [2], [3]]
+
+
+def test_a_process_with_threads_is_not_forked_unless_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from iblint import parallel
+
+    monkeypatch.setattr(parallel, "usable_cpus", lambda: 2)
+    for index in range(4 * MIN_FILES_PER_PROCESS):
+        (tmp_path / f"a{index}.yaml").write_text("{}")
+    files = list(discover([str(tmp_path)]))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert len(shares(files, None)) == 1  # auto: no fork behind a library caller's back
+        assert len(shares(files, 2)) == 2  # asked for
+    finally:
+        stop.set()
+        other.join()
+    assert len(shares(files, None)) == 2

@@ -64,17 +64,11 @@ def shares(files: Iterable[_S], jobs: int | None) -> list[Iterable[_S]]:
     count = jobs if jobs is not None else min(usable_cpus(), len(listed) // MIN_FILES_PER_PROCESS)
     if count <= 1 or not all(_on_disk(source) for source in listed):
         return [listed]
+    # Contiguous runs of units (a file, or a module folder) of about equal numbers of files:
+    # neighbours stay together, and each share keeps the walk's order.
     units = _units(listed)
-    count = min(count, len(units))
-    # Contiguous runs of units of about equal numbers of files: neighbours (one folder) stay
-    # together, and each share keeps the walk's order.
-    parts: list[list[_S]] = [[] for _ in range(count)]
-    target = len(listed) / count
-    done = 0
-    for unit in units:
-        parts[min(count - 1, int((done + len(unit) / 2) / target))].extend(unit)
-        done += len(unit)
-    return [part for part in parts if part]
+    runs = portions(units, count, [len(unit) for unit in units])
+    return [[source for unit in run for source in unit] for run in runs]
 
 
 def portions(

@@ -17,6 +17,7 @@ import re
 from enum import StrEnum
 from typing import NamedTuple
 
+from iblint.memo import remembered
 from iblint.text_safety import shown
 
 #: The partitions of botocore's ``botocore/data/partitions.json`` (botocore 1.44.8).
@@ -156,30 +157,12 @@ class ImageBuilderArn(NamedTuple):
         return text
 
 
-#: Valid ARNs parsed so far (IB301, IB303 and IB403 parse the same references), by text and
-#: resource types; bounded, and only for texts of an ARN's length.
-_PARSED_ARNS: dict[tuple[str, tuple[str, ...]], ImageBuilderArn] = {}
-_MAX_PARSED_ARNS = 4096
-_MAX_REMEMBERED_ARN = 1024
-
-
+@remembered(1024)  # IB301, IB303 and IB403 parse the same references
 def parse_arn(text: str, resource_types: tuple[str, ...]) -> ImageBuilderArn:
     """Parses an Image Builder ARN of one of ``resource_types``; the version may be absent.
 
     Raises :class:`VersionError` (only) naming the part that is wrong.
     """
-    key = (text, resource_types)
-    parsed = _PARSED_ARNS.get(key)
-    if parsed is None:
-        parsed = _parse_arn(text, resource_types)
-        if len(text) <= _MAX_REMEMBERED_ARN:
-            if len(_PARSED_ARNS) >= _MAX_PARSED_ARNS:
-                _PARSED_ARNS.clear()
-            _PARSED_ARNS[key] = parsed
-    return parsed
-
-
-def _parse_arn(text: str, resource_types: tuple[str, ...]) -> ImageBuilderArn:
     fields = text.split(":", 5)
     if len(fields) != 6 or fields[0] != "arn":
         raise VersionError(

@@ -280,15 +280,17 @@ def test_remembered_typing_is_the_resolvers(text: str) -> None:
         assert yaml_scalars.plain_key(text) == _key_reference(text)
 
 
-def test_the_memory_of_typed_texts_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(yaml_scalars, "_REMEMBERED_COUNT", 10)
-    monkeypatch.setattr(yaml_scalars, "_typed", {})
-    monkeypatch.setattr(yaml_scalars, "_key_names", {})
-    for number in range(100):
+def test_the_memory_of_typed_texts_is_bounded() -> None:
+    from iblint.memo import REMEMBERED_COUNT
+
+    typed = yaml_scalars._resolved.cached  # type: ignore[attr-defined]
+    key_names = yaml_scalars._key_name.cached  # type: ignore[attr-defined]
+    for number in range(REMEMBERED_COUNT + 100):
         assert yaml_scalars.plain_value(str(number)) == number
         assert yaml_scalars.plain_key(str(number)) == str(number)
-    assert len(yaml_scalars._typed) <= 10
-    assert len(yaml_scalars._key_names) <= 10
+    assert typed.cache_info().currsize <= REMEMBERED_COUNT
+    assert key_names.cache_info().currsize <= REMEMBERED_COUNT
     long_text = "1" * 100
+    before = typed.cache_info()
     assert yaml_scalars.plain_value(long_text) == int(long_text)
-    assert long_text not in yaml_scalars._typed  # too long to be worth remembering
+    assert typed.cache_info() == before  # too long to be worth remembering

@@ -215,6 +215,7 @@ def test_arn_text_round_trip_keeps_the_owner() -> None:
 
 def test_a_remembered_arn_is_the_same_and_a_bad_one_fails_every_time() -> None:
     from iblint import versions
+    from iblint.memo import REMEMBERED_COUNT
 
     text = "arn:aws:imagebuilder:us-east-1:aws:component/remembered/1.0.0/1"
     first = versions.parse_arn(text, ("component",))
@@ -224,6 +225,6 @@ def test_a_remembered_arn_is_the_same_and_a_bad_one_fails_every_time() -> None:
     for _ in range(2):
         with pytest.raises(versions.VersionError):
             versions.parse_arn(text + "/", ("component",))
-    for index in range(versions._MAX_PARSED_ARNS + 1):  # bounded
+    for index in range(REMEMBERED_COUNT + 1):  # bounded
         versions.parse_arn(f"arn:aws:imagebuilder:us-east-1:aws:image/n{index}/1.0.0", ("image",))
-    assert len(versions._PARSED_ARNS) <= versions._MAX_PARSED_ARNS
+    assert versions.parse_arn.cached.cache_info().currsize <= REMEMBERED_COUNT  # type: ignore[attr-defined]

@@ -165,7 +165,7 @@ def _translate_properties(properties: Mapping, text: _Text) -> Mapping:
     written: dict[str, str] = {}  # the property names as written (API shape rules)
     plain = not text.shared
     for name, value in properties.entries.items():
-        api_name = _RENAMED.get(name) or _api_names.get(name) or _api_name(name)
+        api_name = _RENAMED.get(name) or _api_name(name)
         if plain and value.__class__ is Scalar:
             entries[api_name] = _leaf(value)  # what translate() gives a leaf
         else:
@@ -180,18 +180,9 @@ def _removed(node: Node) -> Choice:
 
 
 def _api_name(name: str) -> str:
-    api_name = name[:1].lower() + name[1:]
-    if len(name) <= _REMEMBERED_LENGTH:
-        if len(_api_names) >= _REMEMBERED_COUNT:
-            _api_names.clear()
-        _api_names[name] = api_name
-    return api_name
-
-
-#: API names of the property names met so far (the same few hundred in every template).
-_api_names: dict[str, str] = {}
-_REMEMBERED_LENGTH = 64
-_REMEMBERED_COUNT = 4096
+    """The API member name of a CloudFormation property name: its first letter in lower
+    case (the exceptions are in ``_RENAMED``)."""
+    return name[:1].lower() + name[1:]
 
 
 def _intrinsic_name(node: Mapping) -> str | None:
@@ -248,7 +239,7 @@ class _Translator:
         written: dict[str, str] = {}  # the property names as written (API shape rules)
         shared = self.shared
         for key, value in node.entries.items():
-            api_name = _api_names.get(key) or _api_name(key)
+            api_name = _api_name(key)
             if shared:
                 entries[api_name] = self.translate(value, False)
             elif value.__class__ is Scalar:  # a leaf: what _translate gives, without the call

@@ -15,6 +15,8 @@ from yaml.nodes import Node as YamlNode
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
+from iblint.memo import remembered
+
 #: The tag the composer gives a plain scalar with no tag of its own (typed here), and the one
 #: it gives any other scalar (a string).
 PLAIN = "tag:iblint:plain"
@@ -38,28 +40,16 @@ _constructor = SafeConstructor()
 
 #: Texts longer than this are typed each time they occur (they rarely repeat).
 _REMEMBERED_LENGTH = 64
-#: How many typed texts and key names are remembered; past it, the memory starts afresh.
-_REMEMBERED_COUNT = 4096
-_typed: dict[str, str | int | float | bool | None] = {}
-_key_names: dict[str, str] = {}
 
 
 def plain_value(text: str) -> str | int | float | bool | None:
     """A plain scalar typed as YAML 1.1 (PyYAML's SafeLoader) would type it."""
     if text and text[0] not in RESOLVED_FIRST_CHARACTERS:
         return text  # most keys and values: no resolver applies (and resolving is slow)
-    try:
-        return _typed[text]
-    except KeyError:
-        pass
-    value = _resolved(text)
-    if len(text) <= _REMEMBERED_LENGTH:
-        if len(_typed) >= _REMEMBERED_COUNT:
-            _typed.clear()
-        _typed[text] = value
-    return value
+    return _resolved(text)
 
 
+@remembered(_REMEMBERED_LENGTH)
 def _resolved(text: str) -> str | int | float | bool | None:
     tag = _resolver.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     if tag not in _TYPED:
@@ -78,22 +68,17 @@ def plain_key(text: str) -> str:
     for ``True``, ``null`` for ``~``, ``""`` for an empty key)."""
     if text and text[0] not in RESOLVED_FIRST_CHARACTERS:
         return text
-    try:
-        return _key_names[text]
-    except KeyError:
-        pass
+    return _key_name(text)
+
+
+@remembered(_REMEMBERED_LENGTH)
+def _key_name(text: str) -> str:
     value = plain_value(text)
     if value is None:
-        name = "null" if text else ""
-    elif isinstance(value, bool):
-        name = str(value).lower()
-    else:
-        name = str(value) if not isinstance(value, str) else value
-    if len(text) <= _REMEMBERED_LENGTH:
-        if len(_key_names) >= _REMEMBERED_COUNT:
-            _key_names.clear()
-        _key_names[text] = name
-    return name
+        return "null" if text else ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value) if not isinstance(value, str) else value
 
 
 def key_text(key_node: YamlNode) -> str:

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from iblint import problems
 from iblint.dialects import SUFFIXES, has_known_suffix
-from iblint.model import InputProblem
+from iblint.model import InputProblem, Portion
 
 __all__ = ["SUFFIXES", "Discovered", "MissingPathError", "discover", "display_path"]
 #: Folder names never walked into.
@@ -71,6 +71,23 @@ class Discovered(NamedTuple):
     display: str
     problem: InputProblem | None = None
     follow_symlinks: bool = True
+
+
+class FilePart(NamedTuple):
+    """A part of a large file (a Terraform plan) that several processes check together
+    (:mod:`iblint.parallel`): the file, its bytes (read once, for every part), which part."""
+
+    file: Discovered
+    data: bytes
+    portion: Portion
+
+    @property
+    def path(self) -> Path:
+        return self.file.path
+
+    @property
+    def display(self) -> str:
+        return self.file.display
 
 
 def display_path(path: Path, root: Path) -> str:

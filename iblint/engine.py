@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 from iblint import problems as input_problems
@@ -14,9 +14,9 @@ from iblint.catalog import ComponentCatalog
 from iblint.config import Config
 from iblint.dialects import RunCache
 from iblint.dialects.component_files import ReferencedFile, file_references
-from iblint.discover import Discovered
+from iblint.discover import Discovered, FilePart
 from iblint.errors import IblintError
-from iblint.loading import load_catalog, load_component_file, load_path, load_text
+from iblint.loading import load_catalog, load_component_file, load_part, load_path, load_text
 from iblint.logical_paths import PathIndex
 from iblint.model import (
     Choice,
@@ -34,7 +34,7 @@ from iblint.model import (
     Unknown,
 )
 from iblint.problems import InputProblemKind
-from iblint.registry import CheckContext, FileResources, load_checks
+from iblint.registry import CheckContext, FileResources, load_checks, related_kinds
 from iblint.specs import RuleEntry, rule_index
 from iblint.suppressions import Suppression, metadata_suppressions, settle
 from iblint.syntax.limits import SizeLimits
@@ -93,7 +93,9 @@ def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Re
     run = _Run(config, catalog)
     from iblint.parallel import shares
 
-    parts = shares(files, config.jobs)
+    limits = _size_limits(config)
+    sources: Iterable[Discovered | FilePart | TextSource] = files
+    parts = shares(sources, config.jobs, _plan_cutter(run, limits))
     if len(parts) == 1:
         first = _first_pass(parts[0], run, catalog)
     else:
@@ -114,6 +116,9 @@ def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Re
             findings.extend(run.over_budget(loaded.path, seconds))
             continue
         run.settle(state, earlier + file_findings, findings, suppressed)
+    if len(parts) > 1:
+        # Each part of a file checked in parts that ran out of time reported it (IB007).
+        findings = _unique_per_file(findings)
     findings.sort(key=lambda finding: finding.sort_key)
     suppressed.sort(key=lambda finding: finding.sort_key)
     return Report(findings, first.files_checked, tuple(suppressed))
@@ -141,8 +146,39 @@ class _Partial(NamedTuple):
         )
 
 
+def _size_limits(config: Config) -> SizeLimits:
+    sizes = config.rule_options("IB003")  # validated, defaults in the spec
+    max_bytes: int = sizes["max_bytes"]
+    return SizeLimits(
+        max_bytes,
+        min(max_bytes, sizes["max_yaml_bytes"]),
+        min(max_bytes, sizes["max_hcl_bytes"]),
+        max(max_bytes, sizes["max_plan_bytes"]),  # a plan may be larger than other files
+    )
+
+
+def _plan_cutter(run: _Run, limits: SizeLimits) -> Callable[[object, int], list[FilePart]]:
+    """What cuts a file into up to ``count`` parts when it is a Terraform plan large enough to
+    be checked faster by several processes (:func:`iblint.parallel.plan_parts`). The bytes of
+    the plans cut are held until their parts are checked: no more than one plan's size limit
+    in all (IB003 ``max_plan_bytes``); a plan past that is checked whole, as files are."""
+    room = limits.plan
+
+    def parts_of(source: object, count: int) -> list[FilePart]:
+        nonlocal room
+        if not isinstance(source, Discovered) or source.problem is not None:
+            return []
+        from iblint.parallel import plan_parts
+
+        parts = plan_parts(source, count, limits, run.related_kinds, room)
+        room -= len(parts[0].data) if parts else 0
+        return parts
+
+    return parts_of
+
+
 def _first_pass(
-    files: Iterable[Discovered | TextSource],
+    files: Iterable[Discovered | FilePart | TextSource],
     run: _Run,
     catalog: ComponentCatalog,
     keep_catalog_entries: bool = False,
@@ -150,14 +186,7 @@ def _first_pass(
     """Loads and checks ``files`` with every rule but the catalog ones, adding what they hold
     of the catalog to ``catalog``."""
     config = run.config
-    sizes = config.rule_options("IB003")  # validated, defaults in the spec
-    max_bytes: int = sizes["max_bytes"]
-    limits = SizeLimits(
-        max_bytes,
-        min(max_bytes, sizes["max_yaml_bytes"]),
-        min(max_bytes, sizes["max_hcl_bytes"]),
-        max(max_bytes, sizes["max_plan_bytes"]),  # a plan may be larger than other files
-    )
+    limits = _size_limits(config)
     cache = RunCache()
     references = file_references(cache)  # documents Terraform reads with file("...")
     partial = _Partial(0, [], [], _WaitingFiles(), [])
@@ -165,7 +194,8 @@ def _first_pass(
     files_checked = 0
     seconds: float = config.rule_options("IB007")["max_seconds"]
     for source in references.sources(files, config):
-        files_checked += 1
+        if not isinstance(source, FilePart) or source.portion.is_first:
+            files_checked += 1  # a file checked in parts counts once
         display = source.name if isinstance(source, TextSource) else source.display
         try:
             with file_budget(seconds):
@@ -191,6 +221,8 @@ def _first_pass(
             file_findings = []
         if loaded.resources:
             loaded.input_problems = []
+            if not run.catalog_relates:
+                loaded.related = []  # no rule that waits looks them up
             waiting.append((loaded, state, file_findings))
     return partial._replace(files_checked=files_checked)
 
@@ -262,7 +294,13 @@ class _FileState(NamedTuple):
     ignored: tuple[str, ...]
 
 
-def _load(source: Discovered | TextSource, limits: SizeLimits, cache: RunCache) -> LoadedFile:
+def _load(
+    source: Discovered | FilePart | TextSource, limits: SizeLimits, cache: RunCache
+) -> LoadedFile:
+    if isinstance(source, FilePart):
+        return load_part(
+            source.data, source.display, limits.any, source.path, cache, limits, source.portion
+        )
     if isinstance(source, TextSource):
         return load_text(source.text, source.name, cache=cache, limits=limits)
     if source.problem is not None:  # what the walk must not or cannot open
@@ -347,6 +385,10 @@ class _Run:
                 key = (kind, implementation.needs_catalog)
                 self.rules_by_kind.setdefault(key, []).append((rule_id, context))
         self.catalog_kinds = {kind for kind, waits in self.rules_by_kind if waits}
+        #: Whether a rule that waits for the catalog looks up a file's other resources.
+        self.catalog_relates = any(rule.relates for rule in waiting)
+        #: What a part of a file checked in several processes reads of the other parts.
+        self.related_kinds = related_kinds(self.rules[rule_id] for rule_id in self.contexts)
 
     def over_budget(self, path: str, seconds: float) -> list[Finding]:
         """What is reported for a file abandoned past its time budget (IB007): only that,
@@ -378,7 +420,9 @@ class _Run:
     def needs_catalog(self, resource: Resource) -> bool:
         return resource.kind in self.catalog_kinds
 
-    def file_state(self, loaded: LoadedFile, source: Discovered | TextSource) -> _FileState:
+    def file_state(
+        self, loaded: LoadedFile, source: Discovered | FilePart | TextSource
+    ) -> _FileState:
         """The file's suppressions (comments, and its resources' Metadata) and the rules
         ``per-file-ignores`` turns off for it; taken before its resources are dropped."""
         suppressions = loaded.suppressions + metadata_suppressions(loaded.resources)
@@ -434,17 +478,22 @@ class _Run:
             rule_id = InputProblemKind(input_problem.kind).rule_id
             if config.is_selected(rule_id):
                 findings.append(_stamp(index[rule_id], self.severities, loaded.path, input_problem))
-        related: FileResources | None = None  # made when a rule first asks
+        related: dict[frozenset[ResourceKind], FileResources] = {}  # made when a rule asks
         for resource in loaded.resources:
             paths = PathIndex(resource)
             for rule_id, context in self.rules_by_kind.get((resource.kind, catalog_rules), ()):
                 implementation = self.rules[rule_id]
                 if implementation.wants_file:
                     context = context._replace(file=loaded.path)
-                if implementation.wants_resources:
-                    if related is None:
-                        related = FileResources([*loaded.resources, *loaded.related])
-                    context = context._replace(resources=related)
+                if implementation.relates:
+                    kinds = implementation.relates
+                    if kinds not in related:
+                        related[kinds] = FileResources(
+                            other
+                            for other in (*loaded.resources, *loaded.related)
+                            if other.kind in kinds
+                        )
+                    context = context._replace(resources=related[kinds])
                 for problem in implementation.check(resource, context):
                     # A value written elsewhere (a variable's default, a YAML anchor) is not
                     # fixed where the finding points.
@@ -493,7 +542,7 @@ def _placed_for(pruned: Node | None, original: Node) -> Node:
     return pruned if pruned is not None else Unknown("", original.span, original.key_span)
 
 
-def source_path(source: Discovered | TextSource) -> str:
+def source_path(source: Discovered | FilePart | TextSource) -> str:
     """The file a source stands for, absolute (a text's name is taken from the working
     directory)."""
     return os.path.abspath(source.name if isinstance(source, TextSource) else source.path)
@@ -532,6 +581,18 @@ def _stamp(
     return Finding(
         entry.rule_id, entry.name, severity, path, problem.span, problem.message, problem.fix
     )
+
+
+def _unique_per_file(findings: list[Finding]) -> list[Finding]:
+    """Drops repeats of a finding about the same file."""
+    seen: set[tuple[str, str, object, str]] = set()
+    unique = []
+    for finding in findings:
+        key = (finding.path, finding.rule_id, finding.span, finding.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

@@ -10,12 +10,13 @@ Builder structurally (pre-commit hands us every YAML and JSON file, Helm templat
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import NamedTuple
 
 from iblint import problems as input_problems
 from iblint.dialects import (
+    Dialect,
     LoadContext,
     RunCache,
     Syntax,
@@ -23,7 +24,7 @@ from iblint.dialects import (
     has_known_suffix,
     is_supporting_file,
 )
-from iblint.model import InputProblem, LoadedFile, Node, Resource, Span
+from iblint.model import InputProblem, LoadedFile, Node, Portion, Resource, Span
 from iblint.reading import (
     SNIFF_BYTES,
     decode,
@@ -64,8 +65,10 @@ def load_bytes(
     path: Path | None = None,
     cache: RunCache | None = None,
     limits: SizeLimits | None = None,
+    portion: Portion | None = None,
 ) -> LoadedFile:
-    """Loads a file's bytes; ``path`` (the file on disk) lets Terraform read its module."""
+    """Loads a file's bytes; ``path`` (the file on disk) lets Terraform read its module;
+    ``portion``: the part of a large plan to check (see :func:`load_part`)."""
     loaded = loaded or LoadedFile(display_path)
     if is_supporting_file(display_path):
         return loaded
@@ -74,7 +77,45 @@ def load_bytes(
         admitted = over_limit(len(data), data[:SNIFF_BYTES], max_bytes, larger)
         if not isinstance(admitted, int):
             return _with_problem(loaded, admitted)
-    return _load_decoded(data, display_path, loaded, path, cache, limits)
+    return _load_decoded(data, display_path, loaded, path, cache, limits, portion)
+
+
+def read_plan_bytes(
+    path: Path, display_path: str, follow_symlinks: bool, limits: SizeLimits
+) -> bytes | None:
+    """The bytes of a file that its first bytes say may be a Terraform plan, read as
+    :func:`load_path` reads a file; ``None`` for any other file, or one that cannot be read
+    (:func:`load_path` then says why)."""
+    if is_supporting_file(display_path):
+        return None
+    larger = _larger(limits.any, limits)
+    data = read_file(path, limits.any, follow_symlinks=follow_symlinks, larger=larger)
+    if not isinstance(data, bytes) or not _may_be_plan(data[:SNIFF_BYTES]):
+        return None
+    return data
+
+
+def load_part(
+    data: bytes,
+    display_path: str,
+    max_bytes: int,
+    path: Path,
+    cache: RunCache,
+    limits: SizeLimits,
+    portion: Portion,
+) -> LoadedFile:
+    """Part ``portion`` of a large plan whose bytes ``data`` several processes check, each
+    its part (:mod:`iblint.parallel`). The first part is loaded as the whole file is and
+    reports what the file as a whole gives (a problem reading it; every resource when it
+    cannot be read in parts); each other part gives only its own resources, and nothing
+    when the file cannot be read in parts."""
+    if portion.is_first:
+        return load_bytes(data, display_path, None, max_bytes, path, cache, limits, portion)
+    loaded = LoadedFile(display_path)
+    text = decode(data)
+    if isinstance(text, str):
+        load_text(text, display_path, loaded, path, cache, limits, portion)
+    return loaded
 
 
 def _larger(
@@ -92,11 +133,12 @@ def _load_decoded(
     path: Path | None,
     cache: RunCache | None,
     limits: SizeLimits | None,
+    portion: Portion | None = None,
 ) -> LoadedFile:
     text = decode(data)
     if not isinstance(text, str):
         return _with_problem(loaded, text)
-    return load_text(text, display_path, loaded, path, cache, limits)
+    return load_text(text, display_path, loaded, path, cache, limits, portion)
 
 
 def _with_problem(loaded: LoadedFile, problem: InputProblem | None) -> LoadedFile:
@@ -113,26 +155,28 @@ def load_text(
     path: Path | None = None,
     cache: RunCache | None = None,
     limits: SizeLimits | None = None,
+    portion: Portion | None = None,
 ) -> LoadedFile:
     """Parses ``text`` (named ``display_path``) and lets the dialects that may read a file of
     that name claim each document; ``path`` (the file on disk) lets Terraform read its
-    module, ``cache`` is the run's."""
+    module, ``cache`` is the run's; ``portion``: see :func:`load_part`."""
     loaded = loaded or LoadedFile(display_path)
     text = text.removeprefix("\ufeff")  # text given directly may still carry its BOM
     if is_supporting_file(display_path):
         return loaded
-    lowered = text.lower()
-    candidates = [
-        dialect
-        for dialect in dialects_for(display_path)
-        if any(trigger in lowered for trigger in dialect.triggers)
-    ]
+    candidates = _triggered(text, dialects_for(display_path))
     if not candidates:
         return loaded  # nothing here can make it an Image Builder document: skip the parse
     syntax = candidates[0].syntax
     alias_origins: dict[Span, str] = {}
     limits = limits or SizeLimits()
-    documents, problems, has_comments = _parse(text, syntax, display_path, alias_origins, limits)
+    documents, problems, has_comments = _parse(
+        text, syntax, display_path, alias_origins, limits, portion
+    )
+    if portion is not None and not portion.is_first:
+        if not _is_plan_part(documents):
+            return loaded  # not read in parts: the first part reads it whole
+        problems = []  # the first part reports what the file as a whole gives
     context = LoadContext(path, cache, text)
     resources: list[Resource] = []
     for document in documents:
@@ -240,6 +284,7 @@ def _parse(
     display_path: str,
     alias_origins: dict[Span, str] | None,
     limits: SizeLimits,
+    portion: Portion | None = None,
 ) -> tuple[list[Node], list[InputProblem], bool]:
     """The documents, the problems, and whether the text may hold comments (YAML, HCL)."""
     if syntax is Syntax.HCL:
@@ -257,7 +302,7 @@ def _parse(
         return ([root] if root is not None else []), problems, False
     is_json_name = display_path.lower().endswith(".json")
     if is_json_name or text.lstrip()[:1] in ("{", "["):
-        plan = _read_plan(text)
+        plan = _read_plan(text, portion)
         if plan is not None:
             return plan
         from iblint.syntax.json_tree import parse_json
@@ -274,6 +319,27 @@ def _parse(
     return (*_parse_yaml(text, alias_origins, limits), True)
 
 
+def _triggered(text: str, dialects: Iterable[Dialect]) -> list[Dialect]:
+    """The ``dialects`` one of whose (lower-case) triggers ``text`` holds in any case. As
+    written is looked at first: lower-casing a large text copies it."""
+    lowered: str | None = None
+    found = []
+    for dialect in dialects:
+        if not any(trigger in text for trigger in dialect.triggers):
+            if lowered is None:
+                lowered = text.lower()
+            if not any(trigger in lowered for trigger in dialect.triggers):
+                continue
+        found.append(dialect)
+    return found
+
+
+def _is_plan_part(documents: list[Node]) -> bool:
+    from iblint.dialects.terraform_plan import PlanPart
+
+    return len(documents) == 1 and isinstance(documents[0], PlanPart)
+
+
 def _may_be_plan(head: bytes | str) -> bool:
     """Whether a file's first bytes say it can be a Terraform plan (read up to its own limit)."""
     from iblint.dialects.plan_selection import may_be_plan
@@ -281,16 +347,20 @@ def _may_be_plan(head: bytes | str) -> bool:
     return may_be_plan(head)
 
 
-def _read_plan(text: str) -> tuple[list[Node], list[InputProblem], bool] | None:
+def _read_plan(
+    text: str, portion: Portion | None = None
+) -> tuple[list[Node], list[InputProblem], bool] | None:
     """A Terraform plan read for the parts its dialect reads (a large plan is read at
-    ``json.loads`` speed: :mod:`iblint.dialects.plan_selection`); ``None`` if not a plan."""
+    ``json.loads`` speed: :mod:`iblint.dialects.plan_selection`); ``None`` if not a plan.
+    A part other than the first of a plan that cannot be read in parts reads nothing."""
+    later_part = portion is not None and not portion.is_first
     if not _may_be_plan(text[:SNIFF_BYTES]):
-        return None
+        return ([], [], False) if later_part else None
     from iblint.dialects.plan_selection import read_plan
 
-    selected = read_plan(text)
+    selected = read_plan(text, portion)
     if selected is None:
-        return None
+        return ([], [], False) if later_part else None
     root, problems = selected
     return ([root] if root is not None else []), problems, False
 

@@ -205,6 +205,29 @@ class ResourceKind(enum.Enum):
     IMAGE_PIPELINE = "image pipeline"
 
 
+class Portion(NamedTuple):
+    """A part of one large file that several processes check together, each its part (a
+    Terraform plan: :mod:`iblint.parallel`). The file's resources are cut into ``runs``
+    runs of about equal length; the part is the runs ``start`` to ``stop`` (not included).
+    It checks its own resources and reads, of the others, only those whose kind is in
+    ``related``: the kinds the rules that relate resources look up
+    (:attr:`iblint.registry.RuleImplementation.relates`). The part that starts at run 0
+    also reports what the file as a whole gives."""
+
+    start: int
+    stop: int
+    runs: int
+    related: frozenset[ResourceKind] = frozenset()
+
+    @property
+    def is_first(self) -> bool:
+        return self.start == 0
+
+    def owns(self, ordinal: int, total: int) -> bool:
+        """Whether the resource ``ordinal`` (from 0) of ``total`` is this part's."""
+        return self.start <= ordinal * self.runs // total < self.stop
+
+
 class Resource(NamedTuple):
     """One Image Builder resource, its body keyed by API member names.
 

@@ -24,8 +24,8 @@ class CheckContext(NamedTuple):
     catalog: ComponentCatalog | None = None
     #: The path findings in the checked file report (set for rules that ask: ``wants_file``).
     file: str = ""
-    #: The resources of the checked file and those declared beside it, by name (set for
-    #: rules that relate resources: ``wants_resources``).
+    #: The resources of the checked file and those declared beside it, of the kinds the
+    #: rule relates to (set for rules that relate resources: ``relates``).
     resources: FileResources | None = None
 
 
@@ -62,8 +62,9 @@ class RuleImplementation(NamedTuple):
     needs_catalog: bool = False
     #: The check reads the file's path from its context (a user's policy: its ``file``).
     wants_file: bool = False
-    #: The check looks up other resources of the file (:class:`FileResources`).
-    wants_resources: bool = False
+    #: The kinds of the file's other resources the check looks up (:class:`FileResources`);
+    #: it sees no other kind there.
+    relates: frozenset[ResourceKind] = frozenset()
     #: The top-level members the check reads (``None``: any). A check that waits for the
     #: catalog keeps only these of each resource until every file is read, and only if they
     #: hold a literal value (catalog rules resolve literal references): memory stays flat.
@@ -89,14 +90,15 @@ def rule(
     rule_id: str,
     *kinds: ResourceKind,
     needs_catalog: bool = False,
-    wants_resources: bool = False,
+    relates: tuple[ResourceKind, ...] = (),
     reads: tuple[str, ...] | None = None,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Registers ``check`` as the implementation of ``rule_id`` for resources of ``kinds``.
 
     ``needs_catalog``: the check consults the component catalog, so it runs once every file
-    has been read. ``wants_resources``: the check looks up the file's other resources
-    (``context.resources``). ``reads``: the only top-level members the check reads.
+    has been read. ``relates``: the kinds of the file's other resources the check looks up
+    (``context.resources`` holds those kinds only). ``reads``: the only top-level members
+    the check reads.
     """
 
     def register(check: CheckFunction) -> CheckFunction:
@@ -107,7 +109,7 @@ def rule(
             frozenset(kinds),
             check,
             needs_catalog,
-            wants_resources=wants_resources,
+            relates=frozenset(relates),
             reads=frozenset(reads) if reads is not None else None,
         )
         return check
@@ -120,6 +122,12 @@ def load_checks() -> dict[str, RuleImplementation]:
     for module in _CHECK_MODULES:
         importlib.import_module(f"iblint.checks.{module}")
     return RULES
+
+
+def related_kinds(rules: Iterable[RuleImplementation]) -> frozenset[ResourceKind]:
+    """The kinds of resources that ``rules`` relate others to: what a part of a file checked
+    in several processes reads of the other parts (:class:`iblint.model.Portion`)."""
+    return frozenset(kind for implementation in rules for kind in implementation.relates)
 
 
 def all_rule_ids() -> set[str]:

@@ -105,7 +105,7 @@ class _Build(NamedTuple):
 @rule(
     "IB102",
     ResourceKind.INFRASTRUCTURE_CONFIGURATION,
-    wants_resources=True,
+    relates=(ResourceKind.IMAGE_PIPELINE,),
 )
 def container_build_hop_limit(resource: Resource, context: CheckContext) -> Iterator[Problem]:
     """httpTokens 'required' with a hop limit of 1 (or unset) where a pipeline or image builds

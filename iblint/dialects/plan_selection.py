@@ -19,7 +19,8 @@ from __future__ import annotations
 from typing import Any
 
 from iblint.dialects.terraform_names import MAX_MODULE_DEPTH, RESOURCE_KINDS
-from iblint.model import InputProblem, Node
+from iblint.dialects.terraform_plan import PlanPart
+from iblint.model import InputProblem, Mapping, Node, Portion
 from iblint.syntax.json_kept import Members
 from iblint.syntax.json_selected import DROP, KEEP, Selector, parse_json_selected
 
@@ -62,16 +63,49 @@ def may_be_plan(head: bytes | str) -> bool:
     )
 
 
-def read_plan(text: str) -> tuple[Node | None, list[InputProblem]] | None:
+class _Part:
+    """What a part of a plan reads (:class:`iblint.model.Portion`), and where its reading
+    put the resource changes of the other parts."""
+
+    def __init__(self, portion: Portion) -> None:
+        self.portion = portion
+        #: The Terraform types of the kinds read of the other parts.
+        self.related_types = frozenset(
+            name for name, kind in RESOURCE_KINDS.items() if kind in portion.related
+        )
+        #: The positions, among the resource changes read, of the other parts' changes.
+        self.related_changes: set[int] = set()
+        #: How many resource changes were read so far.
+        self.kept = 0
+
+
+def read_plan(
+    text: str, portion: Portion | None = None
+) -> tuple[Node | None, list[InputProblem]] | None:
     """The plan in ``text`` with the parts the plan dialect reads, or ``None`` when only a
-    whole reading can say what ``text`` is (not a plan, or not valid JSON)."""
-    return parse_json_selected(text, selection)
+    whole reading can say what ``text`` is (not a plan, or not valid JSON). With a
+    ``portion``, only that part's resources and the other parts' resources of related kinds
+    are read, under a :class:`~iblint.dialects.terraform_plan.PlanPart`."""
+    if portion is None:
+        return parse_json_selected(text, selection)
+    part = _Part(portion)
+    selected = parse_json_selected(text, lambda document: selection(document, part))
+    if selected is None:
+        return None
+    root, problems = selected
+    if not isinstance(root, Mapping):
+        return selected
+    return PlanPart(root, frozenset(part.related_changes), not portion.is_first), problems
 
 
-def selection(document: Any) -> Selector | None:
+def selection(document: Any, part: _Part | None = None) -> Selector | None:
     """The selector of a plan's members, given the plan as plain data, or ``None`` when the
     document is not one the plan dialect claims, or may be claimed by another dialect first
-    (a ``Resources`` member is CloudFormation's)."""
+    (a ``Resources`` member is CloudFormation's). With a ``part``, the resources of the
+    other parts are left out but for the kinds it relates to.
+
+    The parts (:class:`iblint.model.Portion`) share the resource changes the dialect reads,
+    in order; the resources read from planned values are the first part's."""
     if not isinstance(document, dict) or "Resources" in document:
         return None
     if not (
@@ -84,15 +118,27 @@ def selection(document: Any) -> Selector | None:
     # changes read are known by id: every value a selector is asked about was made by
     # json.loads, as they were, while all were alive, so no other has one of their ids.
     read: set[str] = set()
-    read_changes: set[int] = set()
+    read_changes: dict[int, bool] = {}  # of each change read: whether it is this part's
     for change in changes if isinstance(changes, list) else ():
         address = _change_address(change)
         if address is not None:
             read.add(address)
-            read_changes.add(id(change))
+            read_changes[id(change)] = True
+    if part is not None:
+        total = len(read_changes)
+        for ordinal, change_id in enumerate(read_changes):
+            read_changes[change_id] = part.portion.owns(ordinal, total)
 
     def resource_change(index: str | int, value: Any) -> Selector | Members | int:
-        return _CHANGE_MEMBERS if id(value) in read_changes else DROP
+        if id(value) not in read_changes:
+            return DROP
+        if part is not None:
+            if not read_changes[id(value)]:
+                if value.get("type") not in part.related_types:
+                    return DROP
+                part.related_changes.add(part.kept)
+            part.kept += 1
+        return _CHANGE_MEMBERS
 
     def member(key: str | int, value: Any) -> Selector | int:
         if key == "resource_changes":
@@ -116,6 +162,8 @@ def selection(document: Any) -> Selector | None:
             return False
         address = _text(resource.get("address"))
         wanted = _text(resource.get("type")) in RESOURCE_KINDS and address and address not in read
+        if part is not None and not part.portion.is_first:  # the first part's, or related
+            wanted = wanted and resource.get("type") in part.related_types
         return bool(wanted) and isinstance(resource.get("values"), dict)
 
     # The modules that hold such a resource, themselves or in a child module (by id, as the

@@ -61,6 +61,23 @@ class OpenMapping(Mapping):
         return found
 
 
+class PlanPart(Mapping):
+    """A plan read for one part of its resources (a large plan is checked by several
+    processes, each its part: :class:`iblint.model.Portion`). The resource changes read at
+    the positions ``related_changes`` (of those read), and with ``related_planned`` the
+    resources read from planned values, are another part's: read for the rules that relate
+    resources, not checked here."""
+
+    __slots__ = ("related_changes", "related_planned")
+
+    def __init__(
+        self, whole: Mapping, related_changes: frozenset[int], related_planned: bool
+    ) -> None:
+        super().__init__(whole.entries, whole.span, whole.key_span, whole.source_names)
+        self.related_changes = related_changes
+        self.related_planned = related_planned
+
+
 class PlanTranslator(Translator):
     """A plan's resolved values; ``open_world``: absent members are unknown (planned_values)."""
 
@@ -108,42 +125,60 @@ is_plan = claims
 
 def resources(document: Node, context: LoadContext) -> list[Resource]:
     assert isinstance(document, Mapping)
-    return plan_resources(document, context.problems)
+    return plan_resources(document, context.problems, context.related)
 
 
-def plan_resources(root: Mapping, problems: list[InputProblem] | None = None) -> list[Resource]:
+def plan_resources(
+    root: Mapping,
+    problems: list[InputProblem] | None = None,
+    related: list[Resource] | None = None,
+) -> list[Resource]:
+    """The resources of a plan; of a :class:`PlanPart`, those of its part, and the other
+    parts' resources it reads are added to ``related`` (their problems are the other
+    parts' to report)."""
     problems = problems if problems is not None else []
-    found = _plan_resources(root, problems)
-    if any(resource.kind is ResourceKind.IMAGE_PIPELINE for resource in found):
+    found, others = _plan_resources(root, problems)
+    if any(resource.kind is ResourceKind.IMAGE_PIPELINE for resource in (*found, *others)):
         references = _configuration_references(root)
         if references:
             found = [_with_references(resource, references) for resource in found]
+            others = [_with_references(resource, references) for resource in others]
+    if related is not None:
+        related.extend(others)
     return found
 
 
-def _plan_resources(root: Mapping, problems: list[InputProblem]) -> list[Resource]:
+def _plan_resources(
+    root: Mapping, problems: list[InputProblem]
+) -> tuple[list[Resource], list[Resource]]:
+    """The resources of the plan (its part's) and the other parts' it reads."""
+    part = root if isinstance(root, PlanPart) else None
     found: list[Resource] = []
+    others: list[Resource] = []
     seen: set[str] = set()
     changes = root.get("resource_changes")
     if isinstance(changes, Sequence):
         translator = PlanTranslator(problems, open_world=False)
-        for change in changes.items:
-            resource = _from_change(change, translator)
+        elsewhere = PlanTranslator([], open_world=False)  # another part reports its problems
+        for position, change in enumerate(changes.items):
+            mine = part is None or position not in part.related_changes
+            resource = _from_change(change, translator if mine else elsewhere)
             if resource is not None:
-                found.append(resource)
+                (found if mine else others).append(resource)
                 seen.add(resource.name)
     planned = root.get("planned_values")
     module = planned.get("root_module") if isinstance(planned, Mapping) else None
     if isinstance(module, Mapping):
-        translator = PlanTranslator(problems, open_world=True)
+        elsewhere_planned = part is not None and part.related_planned
+        translator = PlanTranslator([] if elsewhere_planned else problems, open_world=True)
         for address, type_name, values in _module_resources(module, 0):
             if address not in seen:
                 body = translator.body(values, None, "")
                 kind = RESOURCE_KINDS[type_name]
-                found.append(
+                (others if elsewhere_planned else found).append(
                     Resource(kind, address, body, body.anchor, True, dialect="terraform-plan")
                 )
-    return found
+    return found, others
 
 
 def _text(node: Node | None) -> str | None:

@@ -111,7 +111,10 @@ def _members_read(
         if text[index : index + 1] != ":" or key in data:
             raise _Refused  # not JSON, or a duplicate key (which parse_json reports)
         start = whitespace(text, index + 1).end()  # type: ignore[union-attr]
-        data[key], index = scan_once(text, start)
+        if text[start : start + 1] == "[":
+            data[key], index = _items_read(text, start, scan_once, ends)
+        else:
+            data[key], index = scan_once(text, start)
         ends[start] = index
         index = whitespace(text, index).end()  # type: ignore[union-attr]
         following = text[index : index + 1]
@@ -119,6 +122,35 @@ def _members_read(
     if following != "}" or index != len(text):
         raise _Refused
     return data, ends
+
+
+def _items_read(
+    text: str,
+    start: int,
+    scan_once: Callable[[str, int], tuple[Any, int]],
+    ends: dict[int, int],
+) -> tuple[list[Any], int]:
+    """The list at ``start`` read item by item as ``json.loads`` reads it (raises where it
+    would), and where each item ends added to ``ends`` by where it starts: an item left out
+    (a plan's resource change of another provider) is then passed over without being read
+    again."""
+    whitespace = _WHITESPACE.match
+    items: list[Any] = []
+    index = whitespace(text, start + 1).end()  # type: ignore[union-attr]
+    if text[index : index + 1] == "]":
+        return items, index + 1
+    while True:
+        item_start = index
+        item, index = scan_once(text, index)
+        items.append(item)
+        ends[item_start] = index
+        index = whitespace(text, index).end()  # type: ignore[union-attr]
+        following = text[index : index + 1]
+        if following == "]":
+            return items, index + 1
+        if following != ",":
+            raise _Refused
+        index = whitespace(text, index + 1).end()  # type: ignore[union-attr]
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -233,7 +233,7 @@ RICH: dict[str, Any] = {
 
 
 def _whole(text: str, name: str = "plan.json") -> Any:
-    with mock.patch.object(loading, "_read_plan", lambda text: None):
+    with mock.patch.object(loading, "_read_plan", lambda text, portion=None: None):
         return load_text(text, name)
 
 
@@ -273,7 +273,7 @@ def test_the_rich_plan() -> None:
 def test_the_rich_plan_findings() -> None:
     text = json.dumps(RICH, indent=2)
     selected = check_text(text, "plan.json")
-    with mock.patch.object(loading, "_read_plan", lambda text: None):
+    with mock.patch.object(loading, "_read_plan", lambda text, portion=None: None):
         whole = check_text(text, "plan.json")
     assert selected == whole
     assert {finding.rule_id for finding in selected} >= {"IB101", "IB201"}
@@ -403,5 +403,5 @@ def test_mutated_plans(plan: dict[str, Any], indent: int | None) -> None:
     text = json.dumps(plan, indent=indent)
     assert_same_as_whole(text)
     selected = check_text(text, "plan.json")
-    with mock.patch.object(loading, "_read_plan", lambda text: None):
+    with mock.patch.object(loading, "_read_plan", lambda text, portion=None: None):
         assert selected == check_text(text, "plan.json")

@@ -1,0 +1,348 @@
+"""A large Terraform plan checked in parts by several processes (:func:`iblint.parallel.plan_parts`,
+:class:`iblint.model.Portion`) gives exactly what one reading of it gives.
+
+Each part reads the whole plan but builds and checks only its run of the resource changes (and
+the first part the resources only planned values hold), reading the other parts' pipelines for
+IB102; the first part alone reports what the file as a whole gives. The parts' resources
+together are the whole reading's, and a report in parts is the report in one process.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from iblint import check_paths, parallel
+from iblint.config import Config
+from iblint.dialects import RunCache
+from iblint.discover import Discovered, FilePart, discover
+from iblint.engine import Report
+from iblint.loading import load_part, load_text
+from iblint.model import LoadedFile, Portion, Resource, ResourceKind
+from iblint.syntax.limits import SizeLimits
+from tests.terraform.plan_documents import NOOP_PLAN, PLAN
+from tests.terraform.test_plan_selection import FUZZ, IB, RICH, _change, _mutated_plans
+from tests.trees import assert_same_resources
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE_PLAN = REPO / "examples" / "terraform" / "plan" / "tfplan.json"
+RELATED = frozenset({ResourceKind.IMAGE_PIPELINE})
+LIMITS = SizeLimits()
+
+
+def _container_build_plan(builds: int) -> dict[str, Any]:
+    """Infrastructure configurations with hop limit 1 first, then the pipelines that build a
+    container recipe on each: cut in two, every pipeline is in the other part (IB102)."""
+    infrastructure = [
+        _change(
+            f"{IB}infrastructure_configuration.i{index}",
+            f"{IB}infrastructure_configuration",
+            {
+                "name": f"infra-{index}",
+                "instance_profile_name": "p",
+                "instance_metadata_options": [
+                    {"http_tokens": "required", "http_put_response_hop_limit": 1}
+                ],
+            },
+        )
+        for index in range(builds)
+    ]
+    pipelines = [
+        _change(
+            f"{IB}image_pipeline.p{index}",
+            f"{IB}image_pipeline",
+            {
+                "name": f"pipe-{index}",
+                "container_recipe_arn": "arn:aws:imagebuilder:us-east-1:123456789012:"
+                "container-recipe/app/1.0.0",
+                "infrastructure_configuration_arn": "arn:aws:imagebuilder:us-east-1:"
+                f"123456789012:infrastructure-configuration/infra-{index}",
+            },
+        )
+        for index in range(builds)
+    ]
+    for index, infra in enumerate(infrastructure):
+        infra["change"]["after"]["arn"] = (
+            f"arn:aws:imagebuilder:us-east-1:123456789012:infrastructure-configuration/infra-{index}"
+        )
+        infra["change"]["after_unknown"] = {}
+    return {
+        "format_version": "1.2",
+        "terraform_version": "1.9.8",
+        "resource_changes": [*infrastructure, *pipelines],
+    }
+
+
+def _repeated_block_plan() -> dict[str, Any]:
+    """A recipe in the second half that gives a single block twice (an input problem its
+    part reports) and one planned only (the first part's)."""
+    plan = copy.deepcopy(RICH)
+    after = {
+        "name": "twice",
+        "version": "1.0.0",
+        "parent_image": "ami-1",
+        "systems_manager_agent": [
+            {"uninstall_after_build": False},
+            {"uninstall_after_build": True},
+        ],
+    }
+    plan["resource_changes"].append(_change(f"{IB}image_recipe.twice", f"{IB}image_recipe", after))
+    return plan
+
+
+def _texts() -> dict[str, str]:
+    texts = {
+        "rich": json.dumps(RICH),
+        "rich-indented": json.dumps(RICH, indent=2),
+        "repeated-block": json.dumps(_repeated_block_plan()),
+        "container-builds": json.dumps(_container_build_plan(5)),
+        "plan": PLAN,
+        "noop": NOOP_PLAN,
+        "example": EXAMPLE_PLAN.read_text(),
+        # What only a whole reading can say: the first part reads it whole, the others nothing.
+        "duplicate-key": json.dumps(RICH).replace(
+            '{"format_version"', '{"errored":true,"errored":false,"format_version"', 1
+        ),
+        "not-json": json.dumps(RICH)[:-40],
+        "no-changes": json.dumps({**RICH, "resource_changes": []}),
+    }
+    return texts
+
+
+def _parts(text: str, runs: int) -> list[LoadedFile]:
+    data = text.encode("utf-8")
+    return [
+        load_part(
+            data,
+            "plan.json",
+            LIMITS.any,
+            Path("plan.json"),
+            RunCache(),
+            LIMITS,
+            Portion(index, index + 1, runs, RELATED),
+        )
+        for index in range(runs)
+    ]
+
+
+def _ordered(resources: list[Resource]) -> list[Resource]:
+    return sorted(resources, key=lambda resource: (resource.anchor, resource.name))
+
+
+def assert_parts_make_the_whole(text: str, runs: int) -> list[LoadedFile]:
+    whole = load_text(text, "plan.json")
+    parts = _parts(text, runs)
+    assert_same_resources(
+        _ordered(whole.resources),
+        _ordered([resource for part in parts for resource in part.resources]),
+    )
+    assert Counter(whole.input_problems) == Counter(
+        problem for part in parts for problem in part.input_problems
+    )
+    for index, part in enumerate(parts):
+        if not part.resources:
+            continue  # nothing checked, nothing to relate to
+        own = {resource.name for resource in part.resources}
+        others = {
+            resource.name
+            for other in parts[:index] + parts[index + 1 :]
+            for resource in other.resources
+            if resource.kind in RELATED
+        }
+        assert {resource.name for resource in part.related} == others - own
+        assert all(resource.kind in RELATED for resource in part.related)
+    return parts
+
+
+@pytest.mark.parametrize("runs", [2, 3, 7])
+@pytest.mark.parametrize("name", list(_texts()))
+def test_the_parts_of_a_plan_make_the_whole(name: str, runs: int) -> None:
+    parts = assert_parts_make_the_whole(_texts()[name], runs)
+    if name in ("duplicate-key", "not-json"):  # read whole by the first part
+        assert not any(part.resources or part.input_problems for part in parts[1:])
+    if name == "container-builds":
+        assert all(part.resources for part in parts)  # every part has its own run
+
+
+@FUZZ
+@given(_mutated_plans(), st.sampled_from([2, 3]))
+def test_the_parts_of_mutated_plans_make_the_whole(plan: dict[str, Any], runs: int) -> None:
+    assert_parts_make_the_whole(json.dumps(plan), runs)
+
+
+# --- whole runs: the report in parts is the report in one process -----------------------------
+
+
+@pytest.fixture
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plans of any size are cut, one part per process asked for."""
+    monkeypatch.setattr(parallel, "PLAN_PART_BYTES", 1)
+    monkeypatch.setattr(parallel, "PLAN_BYTES_PER_FILE", 1)
+
+
+def _report(root: Path, jobs: int | None, **options: Any) -> Report:
+    return check_paths([str(root)], Config.build(jobs=jobs, **options), root=root)
+
+
+def _same(one: Report, other: Report) -> None:
+    assert other.findings == one.findings
+    assert other.suppressed == one.suppressed
+    assert other.files_checked == one.files_checked
+
+
+@pytest.mark.usefixtures("small_parts")
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_a_plan_checked_in_parts_reports_what_one_process_does(tmp_path: Path, jobs: int) -> None:
+    rules: set[str] = set()
+    for name, text in _texts().items():
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "tfplan.json").write_text(text)
+        files: list[Discovered | FilePart] = list(discover([str(folder)]))
+        shares = parallel.shares(files, jobs, _parts_of)
+        assert [[type(source) for source in share] for share in shares] == [[FilePart]] * jobs
+        one = _report(folder, 1)
+        assert one.files_checked == 1
+        rules |= {finding.rule_id for finding in one.findings}
+        _same(one, _report(folder, jobs))
+    assert {"IB101", "IB102", "IB001"} <= rules  # the plans exercise them
+
+
+@pytest.mark.usefixtures("small_parts")
+def test_ib102_relates_a_pipeline_to_a_configuration_of_another_part(tmp_path: Path) -> None:
+    (tmp_path / "plan.json").write_text(json.dumps(_container_build_plan(4)))
+    files: list[Discovered | FilePart] = list(discover([str(tmp_path / "plan.json")]))
+    parts = parallel.shares(files, 2, _parts_of)
+    assert [[type(source) for source in share] for share in parts] == [[FilePart], [FilePart]]
+    one = _report(tmp_path, 1)
+    assert sorted(finding.rule_id for finding in one.findings) == ["IB102"] * 4
+    _same(one, _report(tmp_path, 2))
+
+
+@pytest.mark.usefixtures("small_parts")
+def test_a_file_over_its_time_budget_in_several_parts_is_reported_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "plan.json").write_text(json.dumps(_container_build_plan(4)))
+    import iblint.engine
+
+    def endless(*args: Any) -> LoadedFile:
+        while True:
+            pass
+
+    monkeypatch.setattr(iblint.engine, "load_part", endless)
+    report = _report(tmp_path, 2, options={"IB007": {"max_seconds": 0.2}})
+    assert [(finding.rule_id, finding.path) for finding in report.findings] == [
+        ("IB007", "plan.json")
+    ]
+    assert report.files_checked == 1
+
+
+# --- which files are cut, and how shares are made --------------------------------------------
+
+
+def _cut(source: Discovered, count: int) -> list[FilePart]:
+    return parallel.plan_parts(source, count, LIMITS, RELATED)
+
+
+def _parts_of(source: Discovered | FilePart, count: int) -> list[Discovered | FilePart]:
+    assert isinstance(source, Discovered)
+    return list(_cut(source, count))
+
+
+def _one(path: Path) -> Discovered:
+    (found,) = discover([str(path)])
+    return found
+
+
+def test_only_a_plan_of_at_least_two_parts_bytes_is_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(RICH))
+    size = plan.stat().st_size
+    monkeypatch.setattr(parallel, "PLAN_PART_BYTES", size // 3)
+    parts = _cut(_one(plan), 8)
+    assert [part.portion for part in parts] == [Portion(i, i + 1, 3, RELATED) for i in range(3)]
+    assert all(part.data == plan.read_bytes() and part.file == _one(plan) for part in parts)
+    assert [part.portion for part in _cut(_one(plan), 2)] == [
+        Portion(0, 1, 2, RELATED),
+        Portion(1, 2, 2, RELATED),
+    ]
+    assert _cut(_one(plan), 1) == []
+    monkeypatch.setattr(parallel, "PLAN_PART_BYTES", size // 2 + 1)
+    assert _cut(_one(plan), 8) == []  # one part's worth
+
+
+@pytest.mark.usefixtures("small_parts")
+def test_what_is_not_a_plan_is_never_cut(tmp_path: Path) -> None:
+    template = tmp_path / "template.json"
+    template.write_text(json.dumps({"Resources": {"R": {"Type": "AWS::ImageBuilder::Image"}}}))
+    named = tmp_path / "plan.yaml"  # a plan is JSON: a YAML file is read as YAML
+    named.write_text(json.dumps(RICH))
+    assert _parts_of(_one(template), 2) == []
+    assert _parts_of(_one(named), 2) == []
+    files: list[Discovered | FilePart] = [_one(template)]
+    assert parallel.shares(files, 2, _parts_of) == [files]
+
+
+@pytest.mark.usefixtures("small_parts")
+def test_one_process_never_cuts_a_plan(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(RICH))
+    files: list[Discovered | FilePart] = [_one(plan)]
+    assert parallel.shares(files, 1, _parts_of) == [files]
+
+
+def test_parts_of_a_file_in_one_share_are_joined(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(RICH))
+    source = _one(plan)
+    data = plan.read_bytes()
+    parts = [FilePart(source, data, Portion(i, i + 1, 4, RELATED)) for i in range(4)]
+    other = _one(plan)._replace(display="other.json")
+    sources: list[Discovered | FilePart] = [other, *parts[1:3], other]
+    assert parallel._joined(sources) == [
+        other,
+        FilePart(source, data, Portion(1, 3, 4, RELATED)),
+        other,
+    ]
+    whole: list[Discovered | FilePart] = list(parts)
+    assert parallel._joined(whole) == [source]  # all of it: the file itself
+    assert parallel._joined([parts[0], parts[2]]) == [parts[0], parts[2]]  # not next
+
+
+def test_at_most_a_few_parts_and_no_more_bytes_held_than_room(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(RICH))
+    size = plan.stat().st_size
+    monkeypatch.setattr(parallel, "PLAN_PART_BYTES", 1)
+    assert len(_cut(_one(plan), 64)) == parallel.MAX_PLAN_PARTS  # each part reads it all
+    assert parallel.plan_parts(_one(plan), 2, LIMITS, RELATED, room=size - 1) == []
+    assert len(parallel.plan_parts(_one(plan), 2, LIMITS, RELATED, room=size)) == 2
+
+
+def test_the_plans_cut_in_a_run_hold_no_more_than_one_plans_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from iblint.catalog import ComponentCatalog
+    from iblint.engine import _plan_cutter, _Run, _size_limits
+
+    monkeypatch.setattr(parallel, "PLAN_PART_BYTES", 1)
+    for name in ("a.json", "b.json", "c.json"):
+        (tmp_path / name).write_text(json.dumps(RICH))
+    size = (tmp_path / "a.json").stat().st_size
+    room = 2 * size + size // 2  # the limit: two plans, not three
+    config = Config.build(options={"IB003": {"max_bytes": room, "max_plan_bytes": room}})
+    limits = _size_limits(config)
+    cut = _plan_cutter(_Run(config, ComponentCatalog()), limits)
+    assert [len(cut(source, 2)) for source in discover([str(tmp_path)])] == [2, 2, 0]

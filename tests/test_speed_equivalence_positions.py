@@ -43,6 +43,13 @@ def _line_starts(text: str) -> list[int]:
 
 
 @FUZZ
+@given(st.text(alphabet="ab \n\r\t\u2028\x85\x0b\x0c", max_size=60))
+def test_split_lines(text: str) -> None:
+    """The text reporter's source lines: what splitting by the pattern gave."""
+    assert positions.split_lines(text) == _LINE_BREAK.split(text)
+
+
+@FUZZ
 @given(st.text(alphabet="ab \n\r\t\u2028\x85", max_size=60))
 def test_line_starts(text: str) -> None:
     assert positions.find_line_starts(text) == _line_starts(text)

@@ -115,7 +115,7 @@ class _Sources:
         return lines[number - 1]
 
     def _read(self, path: str) -> list[str] | None:
-        import re
+        from iblint.syntax.positions import split_lines
 
         text = self.context.sources.get(path)
         if text is None:
@@ -125,7 +125,7 @@ class _Sources:
             text = read if isinstance(read, str) else None
         if text is None:
             return None
-        return re.split(r"\r\n?|\n", text.removeprefix("\ufeff"))
+        return split_lines(text.removeprefix("\ufeff"))
 
 
 def _frame(finding: Finding, line: str | None) -> list[tuple[str, str, str]]:

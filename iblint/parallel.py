@@ -273,14 +273,12 @@ def _discovered(files: list[_S]) -> list[Discovered]:
 def in_processes(parts: list[Iterable[_S]], work: Callable[[Iterable[_S]], _R]) -> list[_R]:
     """``work`` of each share, the first in this process and each other in a forked one, in
     the shares' order. A share whose process fails is worked here instead."""
-    import tempfile
-
     #: Each other share's process and output; ``None`` where none could be started (no
     #: temporary file, no process left): that share is worked here.
     children: list[tuple[int, IO[bytes]] | None] = []
     try:
         for part in parts[1:]:
-            children.append(_start(work, part, tempfile.TemporaryFile))
+            children.append(_start(work, part, _temporary))
         results = [work(parts[0])]
         for part in parts[1:]:
             child = children.pop(0)  # _result reaps it and closes its output
@@ -291,6 +289,17 @@ def in_processes(parts: list[Iterable[_S]], work: Callable[[Iterable[_S]], _R]) 
             if child is not None:
                 _stop(child[0])
                 child[1].close()
+
+
+def _temporary() -> IO[bytes]:
+    """An unnamed file for a share's result: in memory where the system makes one
+    (``memfd_create``: no temporary folder needed, nor the ``tempfile`` module's import),
+    else in the temporary folder."""
+    if hasattr(os, "memfd_create"):
+        return os.fdopen(os.memfd_create("iblint-share", os.MFD_CLOEXEC), "w+b")
+    import tempfile
+
+    return tempfile.TemporaryFile()
 
 
 def _start(

@@ -236,16 +236,37 @@ def _numbers(part: Iterable[int]) -> list[int]:
     return list(part)
 
 
+@pytest.mark.parametrize("memfd", [True, False], ids=["in memory", "in the temporary folder"])
 def test_without_a_temporary_file_every_share_is_worked_here(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, memfd: bool
 ) -> None:
     import tempfile
 
-    def refused() -> None:
+    def refused(*args: object) -> None:
         raise OSError(30, "Read-only file system")
 
-    monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    if memfd:
+        monkeypatch.setattr(os, "memfd_create", refused)
+    else:
+        monkeypatch.delattr(os, "memfd_create", raising=False)
+        monkeypatch.setattr(tempfile, "TemporaryFile", refused)
     assert in_processes([[1], [2], [3]], _numbers) == [[1], [2], [3]]
+
+
+def _numbers_and_process(part: Iterable[int]) -> tuple[list[int], int]:
+    return list(part), os.getpid()
+
+
+def test_results_come_back_through_either_kind_of_temporary_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for kind in ("memory", "folder"):
+        if kind == "folder":
+            monkeypatch.delattr(os, "memfd_create", raising=False)
+        results = in_processes([[1], [2, 3], [4]], _numbers_and_process)
+        assert [numbers for numbers, _ in results] == [[1], [2, 3], [4]]
+        processes = [process for _, process in results]
+        assert processes[0] == os.getpid() and len(set(processes)) == 3  # two forked ones
 
 
 def test_without_a_process_every_share_is_worked_here(monkeypatch: pytest.MonkeyPatch) -> None:

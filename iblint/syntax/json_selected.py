@@ -139,18 +139,22 @@ def _items_read(
     index = whitespace(text, start + 1).end()  # type: ignore[union-attr]
     if text[index : index + 1] == "]":
         return items, index + 1
+    append = items.append
     while True:
-        item_start = index
-        item, index = scan_once(text, index)
-        items.append(item)
-        ends[item_start] = index
-        index = whitespace(text, index).end()  # type: ignore[union-attr]
-        following = text[index : index + 1]
+        item, end = scan_once(text, index)
+        append(item)
+        ends[index] = end
+        following = text[end : end + 1]
+        if following <= " ":  # whitespace, or the end of the text
+            end = whitespace(text, end).end()  # type: ignore[union-attr]
+            following = text[end : end + 1]
         if following == "]":
-            return items, index + 1
+            return items, end + 1
         if following != ",":
             raise _Refused
-        index = whitespace(text, index + 1).end()  # type: ignore[union-attr]
+        index = end + 1
+        if text[index : index + 1] <= " ":
+            index = whitespace(text, index).end()  # type: ignore[union-attr]
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

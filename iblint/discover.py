@@ -75,10 +75,10 @@ class Discovered(NamedTuple):
 
 class FilePart(NamedTuple):
     """A part of a large file (a Terraform plan) that several processes check together
-    (:mod:`iblint.parallel`): the file, its bytes (read once, for every part), which part."""
+    (:mod:`iblint.parallel`): the file, its text (read once, for every part), which part."""
 
     file: Discovered
-    data: bytes
+    text: str
     portion: Portion
 
     @property

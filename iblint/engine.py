@@ -171,7 +171,7 @@ def _plan_cutter(run: _Run, limits: SizeLimits) -> Callable[[object, int], list[
         from iblint.parallel import plan_parts
 
         parts = plan_parts(source, count, limits, run.related_kinds, room)
-        room -= len(parts[0].data) if parts else 0
+        room -= len(parts[0].text) if parts else 0
         return parts
 
     return parts_of
@@ -298,9 +298,7 @@ def _load(
     source: Discovered | FilePart | TextSource, limits: SizeLimits, cache: RunCache
 ) -> LoadedFile:
     if isinstance(source, FilePart):
-        return load_part(
-            source.data, source.display, limits.any, source.path, cache, limits, source.portion
-        )
+        return load_part(source.text, source.display, source.path, cache, limits, source.portion)
     if isinstance(source, TextSource):
         return load_text(source.text, source.name, cache=cache, limits=limits)
     if source.problem is not None:  # what the walk must not or cannot open

@@ -65,10 +65,8 @@ def load_bytes(
     path: Path | None = None,
     cache: RunCache | None = None,
     limits: SizeLimits | None = None,
-    portion: Portion | None = None,
 ) -> LoadedFile:
-    """Loads a file's bytes; ``path`` (the file on disk) lets Terraform read its module;
-    ``portion``: the part of a large plan to check (see :func:`load_part`)."""
+    """Loads a file's bytes; ``path`` (the file on disk) lets Terraform read its module."""
     loaded = loaded or LoadedFile(display_path)
     if is_supporting_file(display_path):
         return loaded
@@ -77,45 +75,39 @@ def load_bytes(
         admitted = over_limit(len(data), data[:SNIFF_BYTES], max_bytes, larger)
         if not isinstance(admitted, int):
             return _with_problem(loaded, admitted)
-    return _load_decoded(data, display_path, loaded, path, cache, limits, portion)
+    return _load_decoded(data, display_path, loaded, path, cache, limits)
 
 
-def read_plan_bytes(
+def read_plan_text(
     path: Path, display_path: str, follow_symlinks: bool, limits: SizeLimits
-) -> bytes | None:
-    """The bytes of a file that its first bytes say may be a Terraform plan, read as
-    :func:`load_path` reads a file; ``None`` for any other file, or one that cannot be read
-    (:func:`load_path` then says why)."""
+) -> str | None:
+    """The text of a file that its first bytes say may be a Terraform plan, read and decoded
+    as :func:`load_path` reads a file; ``None`` for any other file, or one that cannot be
+    read or decoded (:func:`load_path` then says why)."""
     if is_supporting_file(display_path):
         return None
     larger = _larger(limits.any, limits)
     data = read_file(path, limits.any, follow_symlinks=follow_symlinks, larger=larger)
     if not isinstance(data, bytes) or not _may_be_plan(data[:SNIFF_BYTES]):
         return None
-    return data
+    text = decode(data)
+    return text if isinstance(text, str) else None
 
 
 def load_part(
-    data: bytes,
+    text: str,
     display_path: str,
-    max_bytes: int,
     path: Path,
     cache: RunCache,
     limits: SizeLimits,
     portion: Portion,
 ) -> LoadedFile:
-    """Part ``portion`` of a large plan whose bytes ``data`` several processes check, each
-    its part (:mod:`iblint.parallel`). The first part is loaded as the whole file is and
-    reports what the file as a whole gives (a problem reading it; every resource when it
-    cannot be read in parts); each other part gives only its own resources, and nothing
-    when the file cannot be read in parts."""
-    if portion.is_first:
-        return load_bytes(data, display_path, None, max_bytes, path, cache, limits, portion)
-    loaded = LoadedFile(display_path)
-    text = decode(data)
-    if isinstance(text, str):
-        load_text(text, display_path, loaded, path, cache, limits, portion)
-    return loaded
+    """Part ``portion`` of a large plan that several processes check, each its part
+    (:mod:`iblint.parallel`), its text read once by :func:`read_plan_text`. The first part
+    reports what the file as a whole gives (every resource, when it cannot be read in parts);
+    each other part gives only its own resources, and nothing when the file cannot be read
+    in parts."""
+    return load_text(text, display_path, LoadedFile(display_path), path, cache, limits, portion)
 
 
 def _larger(
@@ -133,12 +125,11 @@ def _load_decoded(
     path: Path | None,
     cache: RunCache | None,
     limits: SizeLimits | None,
-    portion: Portion | None = None,
 ) -> LoadedFile:
     text = decode(data)
     if not isinstance(text, str):
         return _with_problem(loaded, text)
-    return load_text(text, display_path, loaded, path, cache, limits, portion)
+    return load_text(text, display_path, loaded, path, cache, limits)
 
 
 def _with_problem(loaded: LoadedFile, problem: InputProblem | None) -> LoadedFile:

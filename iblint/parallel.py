@@ -124,13 +124,13 @@ def plan_parts(
     room: int | None = None,
 ) -> list[FilePart]:
     """``source`` cut into up to ``count`` parts of at least :data:`PLAN_PART_BYTES` when it
-    is a Terraform plan of at most ``room`` bytes, its bytes read here once for all of them;
-    else no part. Each part reads the whole text (so that it sees every resource the ones it
+    is a Terraform plan of at most ``room`` bytes, its text read here once for all of them
+    (and shared with the forked processes); else no part. Each part reads the whole text (so that it sees every resource the ones it
     checks refer to) but builds and checks only its resources: a plan is read at
     ``json.loads`` speed and checked at a few microseconds a value, so the check is what
     sharing it saves."""
     from iblint.discover import FilePart
-    from iblint.loading import read_plan_bytes
+    from iblint.loading import read_plan_text
     from iblint.model import Portion
 
     if source.problem is not None or not source.display.lower().endswith(".json"):
@@ -142,11 +142,11 @@ def plan_parts(
     count = min(count, size // PLAN_PART_BYTES, MAX_PLAN_PARTS)
     if count <= 1 or (room is not None and size > room):
         return []
-    data = read_plan_bytes(source.path, source.display, source.follow_symlinks, limits)
-    if data is None:
+    text = read_plan_text(source.path, source.display, source.follow_symlinks, limits)
+    if text is None:
         return []
     return [
-        FilePart(source, data, Portion(part, part + 1, count, related)) for part in range(count)
+        FilePart(source, text, Portion(part, part + 1, count, related)) for part in range(count)
     ]
 
 
@@ -155,7 +155,7 @@ def _weight(part: object) -> int:
 
     if not isinstance(part, FilePart):
         return 1
-    return max(1, len(part.data) // part.portion.runs // PLAN_BYTES_PER_FILE)
+    return max(1, len(part.text) // part.portion.runs // PLAN_BYTES_PER_FILE)
 
 
 def _joined(sources: list[_S]) -> list[_S]:
@@ -169,7 +169,7 @@ def _joined(sources: list[_S]) -> list[_S]:
         if (
             isinstance(source, FilePart)
             and isinstance(last, FilePart)
-            and last.data is source.data
+            and last.text is source.text
             and last.portion.stop == source.portion.start
         ):
             portion = last.portion._replace(stop=source.portion.stop)

@@ -117,12 +117,10 @@ def _texts() -> dict[str, str]:
 
 
 def _parts(text: str, runs: int) -> list[LoadedFile]:
-    data = text.encode("utf-8")
     return [
         load_part(
-            data,
+            text,
             "plan.json",
-            LIMITS.any,
             Path("plan.json"),
             RunCache(),
             LIMITS,
@@ -271,7 +269,7 @@ def test_only_a_plan_of_at_least_two_parts_bytes_is_cut(
     monkeypatch.setattr(parallel, "PLAN_PART_BYTES", size // 3)
     parts = _cut(_one(plan), 8)
     assert [part.portion for part in parts] == [Portion(i, i + 1, 3, RELATED) for i in range(3)]
-    assert all(part.data == plan.read_bytes() and part.file == _one(plan) for part in parts)
+    assert all(part.text == plan.read_text() and part.file == _one(plan) for part in parts)
     assert [part.portion for part in _cut(_one(plan), 2)] == [
         Portion(0, 1, 2, RELATED),
         Portion(1, 2, 2, RELATED),
@@ -287,8 +285,13 @@ def test_what_is_not_a_plan_is_never_cut(tmp_path: Path) -> None:
     template.write_text(json.dumps({"Resources": {"R": {"Type": "AWS::ImageBuilder::Image"}}}))
     named = tmp_path / "plan.yaml"  # a plan is JSON: a YAML file is read as YAML
     named.write_text(json.dumps(RICH))
+    undecodable = tmp_path / "undecodable.json"  # a plan's head, then bytes not UTF-8
+    undecodable.write_bytes(json.dumps(RICH).encode()[:-2] + b"\xff}")
     assert _parts_of(_one(template), 2) == []
     assert _parts_of(_one(named), 2) == []
+    assert _parts_of(_one(undecodable), 2) == []  # checked whole: its reading reports it
+    report = _report(tmp_path, 2)
+    assert [f.rule_id for f in report.findings if f.path == "undecodable.json"] == ["IB006"]
     files: list[Discovered | FilePart] = [_one(template)]
     assert parallel.shares(files, 2, _parts_of) == [files]
 
@@ -305,13 +308,13 @@ def test_parts_of_a_file_in_one_share_are_joined(tmp_path: Path) -> None:
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(RICH))
     source = _one(plan)
-    data = plan.read_bytes()
-    parts = [FilePart(source, data, Portion(i, i + 1, 4, RELATED)) for i in range(4)]
+    text = plan.read_text()
+    parts = [FilePart(source, text, Portion(i, i + 1, 4, RELATED)) for i in range(4)]
     other = _one(plan)._replace(display="other.json")
     sources: list[Discovered | FilePart] = [other, *parts[1:3], other]
     assert parallel._joined(sources) == [
         other,
-        FilePart(source, data, Portion(1, 3, 4, RELATED)),
+        FilePart(source, text, Portion(1, 3, 4, RELATED)),
         other,
     ]
     whole: list[Discovered | FilePart] = list(parts)

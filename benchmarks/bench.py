@@ -12,8 +12,9 @@ do, interpreter start included) on:
 - 200 CloudFormation JSON templates and 200 ``--cli-input-json`` requests;
 - 1 and 200 Terraform files (the same templates, converted by ``cfn_to_terraform.py``);
 - 1000 templates with ``--format sarif -o FILE``, to set against the text run;
-- a 20 MiB single-line Terraform plan, with the default options and with the size limit raised
-  (``--plan-option``), and ``json.loads`` of the same file in a fresh interpreter for scale;
+- a 20 MiB single-line Terraform plan, with the default options (checked in parts by several
+  processes), with ``--jobs 1`` and with the size limit raised (``--plan-option``), and
+  ``json.loads`` of the same file in a fresh interpreter for scale;
 - ``python -c pass`` with iblint's interpreter: the floor for any run.
 
 Each case is run N times after an untimed warm-up run (which writes the .pyc caches); the
@@ -184,6 +185,7 @@ CASE_NAMES = (
     "tf200",
     "sarif1000",
     "plan20",
+    "plan20-jobs1",
     "plan20-checked",
     "json-loads",
 )
@@ -212,7 +214,7 @@ def generate_inputs(work: Path, generator: str, seed: int, selected: set[str]) -
     else:
         generate.write(out, count, seed, ["cfn"])
         generate.write(out, 200, seed, ["cfnjson", "cli", "tf"])
-    if selected & {"plan20", "plan20-checked", "json-loads"}:
+    if selected & {"plan20", "plan20-jobs1", "plan20-checked", "json-loads"}:
         generate.write(out, 0, seed, ["plan"], int(PLAN_MIB * 2**20))
     # One small file of each format, for the warm-up run that writes every .pyc.
     warm = work / "warm-up"
@@ -251,6 +253,9 @@ def build_cases(
         elif name == "cfn1":
             one = next(templates(1).iterdir())
             case = Case(name, "1 CFN YAML template (a pre-commit run)", [str(one)], [one], runs)
+        elif name == "plan20-jobs1":
+            case = Case(name, "20 MiB one-line plan, `--jobs 1`", [str(plan)], [plan], big_runs)
+            case.own_options = ["--jobs", "1"]
         elif name.endswith("-jobs1"):
             count = int(name[3 : -len("-jobs1")])
             folder = templates(count)
@@ -489,13 +494,13 @@ def summarize(results: dict[str, list[Result]], cases: list[Case]) -> None:
                 notes.append(
                     f"marginal {low}->{high} {(high_time - low_time) / extra * 1000:.0f} ms/MiB"
                 )
-        plan, loads = best("plan20-checked"), best("json-loads")
-        if plan and loads:
-            outcome = results["plan20-checked"][position]
-            memory = outcome.peak_mib / results["json-loads"][0].peak_mib
-            notes.append(
-                f"checked plan / json.loads: {plan / loads:.1f}x time, {memory:.1f}x memory"
-            )
+        loads = best("json-loads")
+        for name in ("plan20", "plan20-checked", "plan20-jobs1"):
+            plan = best(name)
+            if plan and loads and (position == 0 or name != "plan20-jobs1"):
+                outcome = results[name][position]
+                memory = outcome.peak_mib / results["json-loads"][0].peak_mib
+                notes.append(f"{name} / json.loads: {plan / loads:.1f}x time, {memory:.1f}x memory")
         if notes:
             print(f"{letter}: " + "; ".join(notes))
 

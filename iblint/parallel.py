@@ -7,9 +7,15 @@ is never split: every file of its folder goes to one share, so that a component 
 that way is checked once. The module's other ties (variables, overrides, the pipelines beside a
 recipe) each process works out alike from the folder.
 
+A large Terraform plan is cut into parts (:func:`plan_parts`, :class:`iblint.model.Portion`),
+each a share of its own: every part reads the whole plan, builds and checks its run of the
+resources, and reads the other parts' pipelines for the rules that relate resources. Parts
+of a file that land in one share are joined again.
+
 When it pays off (measured on a 2-CPU machine, ``benchmarks/bench.py``): forking and
 passing a share's findings back costs a few milliseconds, so a run uses one process per
-:data:`MIN_FILES_PER_PROCESS` files, at most one per CPU this process may use. Without
+:data:`MIN_FILES_PER_PROCESS` files (a plan's part weighs by its bytes), at most one per
+CPU this process may use. Without
 ``os.fork`` (Windows), or when a forked process fails in any way, the files are checked here,
 one share after another: the result never depends on how many processes ran.
 """

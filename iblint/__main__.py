@@ -1,3 +1,3 @@
-from iblint.cli import main
+from iblint.cli import run
 
-raise SystemExit(main())
+run()

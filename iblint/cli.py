@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -43,6 +43,23 @@ def __getattr__(name: str) -> Any:
 
         return getattr(commands, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def run() -> NoReturn:
+    """The ``iblint`` command (and ``python -m iblint``): :func:`main`, then out at once.
+
+    What iblint wrote is flushed first; what it would leave to the interpreter's exit is only
+    freeing every module and object, a seventh of a pre-commit run (10 ms of 70), so that is
+    skipped. Nothing of iblint's runs at exit: reports and fixed files are written and closed
+    before :func:`main` returns."""
+    import contextlib
+
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        # A reader gone or a stream closed: main() has said what it could.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

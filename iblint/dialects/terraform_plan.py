@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from iblint.dialects import LoadContext
 from iblint.dialects.terraform import Translator
@@ -54,6 +55,10 @@ class OpenMapping(Mapping):
         super().__init__(entries, span, key_span)
         self.unset = unset
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        made = (self.entries, self.span, self.key_span, self.unset)
+        return (OpenMapping, made, (None, {"source_names": self.source_names}))
+
     def get(self, key: str) -> Node | None:
         found = self.entries.get(key)
         if found is None and key not in self.unset:
@@ -76,6 +81,10 @@ class PlanPart(Mapping):
         super().__init__(whole.entries, whole.span, whole.key_span, whole.source_names)
         self.related_changes = related_changes
         self.related_planned = related_planned
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        whole = Mapping(self.entries, self.span, self.key_span, self.source_names)
+        return (PlanPart, (whole, self.related_changes, self.related_planned))
 
 
 class PlanTranslator(Translator):

@@ -16,7 +16,7 @@ lone CR as editors show them. Nothing here knows what the blocks mean.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from iblint import problems as input_problems
 from iblint.model import InputProblem, Mapping, Node, Scalar, Sequence, Span
@@ -84,6 +84,10 @@ class Block(Mapping):
     def header_span(self) -> Span:
         return self.key_span or self.span
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        made = (self.block_type, self.labels, self.entries, self.span, self.key_span)
+        return (Block, made, (None, {"source_names": self.source_names}))
+
     def __repr__(self) -> str:
         return f"Block({self.block_type!r}, {self.labels!r}, {self.entries!r})"
 
@@ -101,6 +105,9 @@ class Expression(Node):
         super().__init__(span, key_span)
         self.text = text
         self.template = template
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Expression, (self.text, self.template, self.span, self.key_span))
 
     def __repr__(self) -> str:
         return f"Expression({self.text!r})"

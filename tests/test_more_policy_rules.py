@@ -6,7 +6,6 @@ problem twice."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from iblint.loading import load_path
 from iblint.model import Finding, Mapping, Reference, Resource, ResourceKind, Unknown
 from iblint.syntax.yaml_tree import parse_yaml
 from tests.terraform.loading import load_tf, load_tf_json
+from tests.work_counts import assert_linear
 
 
 def _only(*rules: str) -> Config:
@@ -400,31 +400,36 @@ def test_ib102_is_linear_in_pipelines_and_configurations(
         return index_builds(resources)  # type: ignore[return-value]
 
     monkeypatch.setattr(imds, "_index_builds", counting)
-    count = 1500
-    resources = {}
-    for index in range(count):
-        resources[f"Infra{index}"] = {
-            "Type": "AWS::ImageBuilder::InfrastructureConfiguration",
-            "Properties": {
-                "Name": f"build-{index}",
-                "InstanceProfileName": "Profile",
-                "InstanceMetadataOptions": {"HttpTokens": "required", "HttpPutResponseHopLimit": 1},
-            },
-        }
-        resources[f"Pipeline{index}"] = {
-            "Type": "AWS::ImageBuilder::ImagePipeline",
-            "Properties": {
-                "Name": f"app-{index}",
-                "ContainerRecipeArn": {"Ref": "Recipe"},
-                "InfrastructureConfigurationArn": {"Ref": f"Infra{index}"},
-            },
-        }
-    text = json.dumps({"Resources": resources})
-    started = time.perf_counter()
-    findings = check_text(text, "template.json", _only("IB102"))
-    assert len(findings) == count
-    assert indexed == [count]  # once per file, over the pipelines: the kind IB102 relates to
-    assert time.perf_counter() - started < 5
+
+    def run(count: int) -> None:
+        resources = {}
+        for index in range(count):
+            resources[f"Infra{index}"] = {
+                "Type": "AWS::ImageBuilder::InfrastructureConfiguration",
+                "Properties": {
+                    "Name": f"build-{index}",
+                    "InstanceProfileName": "Profile",
+                    "InstanceMetadataOptions": {
+                        "HttpTokens": "required",
+                        "HttpPutResponseHopLimit": 1,
+                    },
+                },
+            }
+            resources[f"Pipeline{index}"] = {
+                "Type": "AWS::ImageBuilder::ImagePipeline",
+                "Properties": {
+                    "Name": f"app-{index}",
+                    "ContainerRecipeArn": {"Ref": "Recipe"},
+                    "InfrastructureConfigurationArn": {"Ref": f"Infra{index}"},
+                },
+            }
+        text = json.dumps({"Resources": resources})
+        indexed.clear()
+        findings = check_text(text, "template.json", _only("IB102"))
+        assert len(findings) == count
+        assert indexed == [count]  # once per file, over the pipelines: the kind IB102 relates to
+
+    assert_linear(run, 500)  # 1,000 pipelines and configurations cost twice 500's, not 4 times
 
 
 # --- one problem, one finding ----------------------------------------------------------------

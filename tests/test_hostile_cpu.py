@@ -8,25 +8,9 @@ benchmarks/hostile.py prints the real numbers).
 from __future__ import annotations
 
 import json
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from iblint import check_text
-
-
-@contextmanager
-def hang_guard(seconds: int = 60) -> Iterator[None]:
-    def stop(signum: int, frame: object) -> None:
-        raise TimeoutError(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+from tests.work_counts import hang_guard
 
 
 def _nested_if(depth: int, leaf: object, other: object) -> object:

@@ -10,6 +10,7 @@ import pytest
 
 from iblint.checks.images import MAX_PARENT_IMAGE_LENGTH, ParentFault, parent_image_problem
 from iblint.versions import Fault
+from tests.work_counts import hang_guard
 
 IMAGE_ARN = "arn:aws:imagebuilder:us-east-1:aws:image/amazon-linux-2023-x86"
 ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
@@ -177,12 +178,9 @@ def test_messages_and_fixes_quote_a_bounded_part_of_long_values(
     ],
 )
 def test_the_container_reference_grammar_is_fast_on_adversarial_values(value: str) -> None:
-    import time
-
-    start = time.perf_counter()
-    for _ in range(10):
-        parent_image_problem(value, True)
-    assert time.perf_counter() - start < 1.0
+    with hang_guard():
+        for _ in range(10):
+            parent_image_problem(value, True)
 
 
 # --- values that end in a line break, as the formats write them ----------------------------------

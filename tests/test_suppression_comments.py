@@ -4,7 +4,6 @@ Metadata, reasons, and the findings about suppressions themselves (IB008-IB011).
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -12,6 +11,7 @@ from iblint import check_text
 from iblint.config import Config
 from iblint.engine import TextSource, check_files
 from iblint.suppressions import find_suppressions
+from tests.work_counts import hang_guard
 
 INFRA = (
     "name: infra\ninstanceProfileName: builder\ninstanceMetadataOptions:\n"
@@ -240,9 +240,8 @@ def test_suppressions_in_a_file_with_catalog_rules_are_settled_after_both_passes
     ],
 )
 def test_reading_a_long_comment_is_linear(comment: str) -> None:
-    start = time.perf_counter()
-    find_suppressions(f"a: 1  {comment}\n" * 3)
-    assert time.perf_counter() - start < 1.0
+    with hang_guard():
+        find_suppressions(f"a: 1  {comment}\n" * 3)
 
 
 def test_quoted_text_is_no_comment() -> None:

@@ -9,8 +9,10 @@ the whole text is one step, so a cost that grows inside one C call is not measur
 
 from __future__ import annotations
 
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import FrameType
 from typing import TypeVar
 
@@ -99,3 +101,22 @@ def _measured(work: Callable[[], _T], limit: int) -> tuple[_T | None, int]:
     finally:
         sys.settrace(previous_trace)
         sys.setprofile(previous_profile)
+
+
+@contextmanager
+def hang_guard(seconds: int = 60) -> Iterator[None]:
+    """Fails the work (``TimeoutError``) if it is still running after ``seconds``: far above
+    its real cost, so that it asserts no time but turns a return to exponential or quadratic
+    work, which steps cannot see inside one C call (a regular expression), into a failure
+    rather than a hung run. The signal is handled once the C call returns."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

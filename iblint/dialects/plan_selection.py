@@ -158,10 +158,14 @@ def selection(document: Any, part: _Part | None = None) -> Selector | None:
     def is_wanted(resource: Any) -> bool:
         """A planned resource the dialect makes a resource of (its ``_module_resources``), and
         has not read from resource_changes."""
-        if not isinstance(resource, dict) or _text(resource.get("mode")) not in (None, "managed"):
+        if not isinstance(resource, dict):
             return False
         address = _text(resource.get("address"))
-        wanted = _text(resource.get("type")) in RESOURCE_KINDS and address and address not in read
+        if not address or address in read:  # most often: read from its change
+            return False
+        if _text(resource.get("mode")) not in (None, "managed"):
+            return False
+        wanted = _text(resource.get("type")) in RESOURCE_KINDS
         if part is not None and not part.portion.is_first:  # the first part's, or related
             wanted = wanted and resource.get("type") in part.related_types
         return bool(wanted) and isinstance(resource.get("values"), dict)

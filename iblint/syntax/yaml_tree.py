@@ -66,8 +66,15 @@ class _AliasNode(YamlNode):
         self.anchor = anchor
 
 
-class _AliasKeepingLoader(Composer, _ComposeLoader):
-    """The C parser's events composed by PyYAML's Python composer, except that an alias
+#: The C loader composes in C: the Python composer comes first. PyYAML without libyaml
+#: composes in Python already, and listing the composer again would be no class at all.
+_ALIAS_KEEPING_BASES: tuple[type, ...] = (
+    (Composer, _ComposeLoader) if _HAS_LIBYAML else (_ComposeLoader,)
+)
+
+
+class _AliasKeepingLoader(*_ALIAS_KEEPING_BASES):  # type: ignore[misc]
+    """The parser's events composed by PyYAML's Python composer, except that an alias
     becomes an :class:`_AliasNode` where it stands instead of the anchored node itself: a
     finding inside the repeated block can then point at the alias in each resource that uses
     it. Used only for texts with anchors (the C composer is faster)."""
@@ -362,7 +369,12 @@ def parse_yaml(
     if text.count("\n") + text.count(",") > MAX_YAML_SEPARATORS:
         return [], [input_problems.too_many_values(MAX_YAML_SEPARATORS, "YAML")]
     has_anchors = "&" in text
-    loader = _AliasKeepingLoader(text) if has_anchors else _ComposeLoader(text)
+    try:
+        loader = _AliasKeepingLoader(text) if has_anchors else _ComposeLoader(text)
+    except yaml.reader.ReaderError as error:  # PyYAML without libyaml checks characters first
+        span = LineTable(text).span(error.position, error.position + 1)
+        message = f"unacceptable character #x{error.character:04x}: {error.reason}"
+        return [], [input_problems.invalid_syntax(span, "YAML", message)]
     expanded = 0
     documents: list[Node] = []
     table = LineTable(text) if any(character in text for character in YAML_ONLY_BREAKS) else None

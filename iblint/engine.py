@@ -162,14 +162,14 @@ def _plan_cutter(run: _Run, limits: SizeLimits) -> Callable[[object, int], list[
     be checked faster by several processes (:func:`iblint.parallel.plan_parts`). The bytes of
     the plans cut are held until their parts are checked: no more than one plan's size limit
     in all (IB003 ``max_plan_bytes``); a plan past that is checked whole, as files are."""
+    from iblint.parallel import plan_parts
+
     room = limits.plan
 
     def parts_of(source: object, count: int) -> list[FilePart]:
         nonlocal room
         if not isinstance(source, Discovered) or source.problem is not None:
             return []
-        from iblint.parallel import plan_parts
-
         parts = plan_parts(source, count, limits, run.related_kinds, room)
         room -= len(parts[0].text) if parts else 0
         return parts

@@ -135,12 +135,12 @@ def plan_parts(
     checks refer to) but builds and checks only its resources: a plan is read at
     ``json.loads`` speed and checked at a few microseconds a value, so the check is what
     sharing it saves."""
+    if source.problem is not None or not source.display.lower().endswith(".json"):
+        return []
     from iblint.discover import FilePart
     from iblint.loading import read_plan_text
     from iblint.model import Portion
 
-    if source.problem is not None or not source.display.lower().endswith(".json"):
-        return []
     try:
         size = os.stat(source.path, follow_symlinks=source.follow_symlinks).st_size
     except OSError:

@@ -117,8 +117,8 @@ def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Re
             continue
         run.settle(state, earlier + file_findings, findings, suppressed)
     if len(parts) > 1:
-        # Each part of a file checked in parts that ran out of time reported it (IB007).
-        findings = _unique_per_file(findings)
+        # Each part of a file checked in parts that ran out of time reported it.
+        findings = _over_budget_once(findings)
     findings.sort(key=lambda finding: finding.sort_key)
     suppressed.sort(key=lambda finding: finding.sort_key)
     return Report(findings, first.files_checked, tuple(suppressed))
@@ -581,16 +581,19 @@ def _stamp(
     )
 
 
-def _unique_per_file(findings: list[Finding]) -> list[Finding]:
-    """Drops repeats of a finding about the same file."""
-    seen: set[tuple[str, str, object, str]] = set()
-    unique = []
+def _over_budget_once(findings: list[Finding]) -> list[Finding]:
+    """Drops repeats of a file's IB007 (each part of a file checked in parts reports its
+    own); nothing else is touched, so that a part that reported another's finding shows."""
+    seen: set[tuple[str, object, str]] = set()
+    kept = []
     for finding in findings:
-        key = (finding.path, finding.rule_id, finding.span, finding.message)
-        if key not in seen:
+        if finding.rule_id == "IB007":
+            key = (finding.path, finding.span, finding.message)
+            if key in seen:
+                continue
             seen.add(key)
-            unique.append(finding)
-    return unique
+        kept.append(finding)
+    return kept
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

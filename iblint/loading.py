@@ -173,6 +173,8 @@ def load_text(
     for document in documents:
         for dialect in candidates:
             if dialect.claims(document):
+                if portion is not None and not portion.is_first and dialect.name != _PLAN:
+                    return loaded  # not read as a plan: the first part reads it as a whole is
                 resources.extend(dialect.resources(document, context))
                 break
     problems.extend(context.problems)
@@ -293,7 +295,7 @@ def _parse(
         return ([root] if root is not None else []), problems, False
     is_json_name = display_path.lower().endswith(".json")
     if is_json_name or text.lstrip()[:1] in ("{", "["):
-        plan = _read_plan(text, portion)
+        plan = _read_plan(text, portion, display_path)
         if plan is not None:
             return plan
         from iblint.syntax.json_tree import parse_json
@@ -308,6 +310,10 @@ def _parse(
             return yaml_documents, yaml_problems, True
         return [], problems, False
     return (*_parse_yaml(text, alias_origins, limits), True)
+
+
+#: The dialect that reads a plan in parts (:func:`load_part`).
+_PLAN = "terraform-plan"
 
 
 def _triggered(text: str, dialects: Iterable[Dialect]) -> list[Dialect]:
@@ -339,11 +345,13 @@ def _may_be_plan(head: bytes | str) -> bool:
 
 
 def _read_plan(
-    text: str, portion: Portion | None = None
+    text: str, portion: Portion | None = None, display_path: str = ""
 ) -> tuple[list[Node], list[InputProblem], bool] | None:
     """A Terraform plan read for the parts its dialect reads (a large plan is read at
-    ``json.loads`` speed: :mod:`iblint.dialects.plan_selection`); ``None`` if not a plan.
-    A part other than the first of a plan that cannot be read in parts reads nothing."""
+    ``json.loads`` speed: :mod:`iblint.dialects.plan_selection`); ``None`` if not a plan,
+    or if a dialect asked before the plan's claims it (an AWSTOE document's members beside
+    a plan's): that dialect reads the whole document. A part other than the first of a plan
+    that cannot be read in parts reads nothing."""
     later_part = portion is not None and not portion.is_first
     if not _may_be_plan(text[:SNIFF_BYTES]):
         return ([], [], False) if later_part else None
@@ -353,7 +361,19 @@ def _read_plan(
     if selected is None:
         return ([], [], False) if later_part else None
     root, problems = selected
+    if root is not None and _claimed_before_the_plan(root, display_path):
+        return ([], [], False) if later_part else None
     return ([root] if root is not None else []), problems, False
+
+
+def _claimed_before_the_plan(root: Node, display_path: str) -> bool:
+    """Whether a dialect asked before the plan's claims ``root``."""
+    for dialect in dialects_for(display_path):
+        if dialect.name == _PLAN:
+            return False
+        if dialect.syntax is Syntax.DATA and dialect.claims(root):
+            return True
+    return False
 
 
 def _parse_yaml(

@@ -112,6 +112,15 @@ def _texts() -> dict[str, str]:
         ),
         "not-json": json.dumps(RICH)[:-40],
         "no-changes": json.dumps({**RICH, "resource_changes": []}),
+        # Another dialect claims it first (an AWSTOE document's members beside the plan's):
+        # read once, as a whole reading reads it, not once per part.
+        "component-first": json.dumps(
+            {
+                "schemaVersion": 1.0,
+                "phases": [{"name": "build", "steps": [{"name": "S", "action": "Nope"}]}],
+                **RICH,
+            }
+        ),
     }
     return texts
 

@@ -233,7 +233,7 @@ RICH: dict[str, Any] = {
 
 
 def _whole(text: str, name: str = "plan.json") -> Any:
-    with mock.patch.object(loading, "_read_plan", lambda text, portion=None: None):
+    with mock.patch.object(loading, "_read_plan", lambda *args: None):
         return load_text(text, name)
 
 
@@ -273,10 +273,23 @@ def test_the_rich_plan() -> None:
 def test_the_rich_plan_findings() -> None:
     text = json.dumps(RICH, indent=2)
     selected = check_text(text, "plan.json")
-    with mock.patch.object(loading, "_read_plan", lambda text, portion=None: None):
+    with mock.patch.object(loading, "_read_plan", lambda *args: None):
         whole = check_text(text, "plan.json")
     assert selected == whole
     assert {finding.rule_id for finding in selected} >= {"IB101", "IB201"}
+
+
+def test_a_plan_another_dialect_claims_first_is_read_whole() -> None:
+    """An AWSTOE document's members beside a plan's: the component dialect, asked first,
+    reads the document as a whole reading gives it, not the plan's selected parts."""
+    document = {
+        "schemaVersion": 1.0,
+        "phases": [{"name": "build", "steps": [{"name": "S", "action": "Nope"}]}],
+        **RICH,
+    }
+    for text in _texts(document):
+        loaded = assert_same_as_whole(text)
+        assert [resource.kind.value for resource in loaded.resources] == ["component document"]
 
 
 def test_the_test_suites_plans_and_the_example() -> None:
@@ -359,7 +372,9 @@ _ANY_JSON = st.recursive(
     lambda children: (
         st.lists(children, max_size=3)
         | st.dictionaries(
-            st.sampled_from(["type", "mode", "address", "after", "values", "resources", "a"]),
+            st.sampled_from(
+                ["type", "mode", "address", "after", "values", "resources", "a", "phases", "steps"]
+            ),
             children,
             max_size=3,
         )
@@ -403,5 +418,5 @@ def test_mutated_plans(plan: dict[str, Any], indent: int | None) -> None:
     text = json.dumps(plan, indent=indent)
     assert_same_as_whole(text)
     selected = check_text(text, "plan.json")
-    with mock.patch.object(loading, "_read_plan", lambda text, portion=None: None):
+    with mock.patch.object(loading, "_read_plan", lambda *args: None):
         assert selected == check_text(text, "plan.json")

@@ -52,7 +52,7 @@ def gather(
         if len(paths) > 1:
             raise UsageProblem("'-' (standard input) cannot be combined with other paths")
         name = stdin_filename or STDIN_NAME
-        source = _read_stdin(name, max_bytes)
+        source = _read_stdin(name, max_bytes, config)
         if Excluder(config, gitignore=False).excludes(name):
             return Inputs([], {}, [])
         if isinstance(source, str):
@@ -67,24 +67,28 @@ def gather(
     return Inputs(files, {}, checked)
 
 
-def _read_stdin(name: str, max_bytes: int) -> str | Discovered:
-    """Standard input's text, or a record of why it cannot be checked (too large, not text)."""
-    from iblint import problems
+def _read_stdin(name: str, max_bytes: int, config: Config) -> str | Discovered:
+    """Standard input's text, or a record of why it cannot be checked (too large, not text).
+    Read as a file is: up to ``max_bytes``, and up to the plan's own limit when its first
+    bytes say it is a Terraform plan (``terraform show -json plan.out | iblint check -``)."""
     from iblint.discover import Discovered
-    from iblint.reading import SNIFF_BYTES, decode, mentions_image_builder
+    from iblint.engine import size_limits
+    from iblint.reading import SNIFF_BYTES, decode, over_limit
 
     stream = sys.stdin.buffer if sys.stdin is not None else None
     data = stream.read(max_bytes + 1) if stream is not None else b""
     if len(data) > max_bytes:
-        size = len(data)
-        problem = (
-            problems.too_large(size, max_bytes)
-            if mentions_image_builder(data[:SNIFF_BYTES])
-            else None
-        )
-        if problem is None:
-            return ""
-        return Discovered(Path(name), name, problem)
+        from iblint.dialects.plan_selection import may_be_plan
+
+        plan_bytes = max(size_limits(config).plan, max_bytes)
+        larger = (plan_bytes, may_be_plan) if plan_bytes > max_bytes else None
+        if larger is not None and may_be_plan(data[:SNIFF_BYTES]) and stream is not None:
+            data += stream.read(plan_bytes - len(data) + 1)
+        admitted = over_limit(len(data), data[:SNIFF_BYTES], max_bytes, larger)
+        if not isinstance(admitted, int):
+            if admitted is None:
+                return ""
+            return Discovered(Path(name), name, admitted)
     text = decode(data)
     if isinstance(text, str):
         return text

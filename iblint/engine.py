@@ -93,7 +93,7 @@ def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Re
     run = _Run(config, catalog)
     from iblint.parallel import shares
 
-    limits = _size_limits(config)
+    limits = size_limits(config)
     sources: Iterable[Discovered | FilePart | TextSource] = files
     parts = shares(sources, config.jobs, _plan_cutter(run, limits))
     if len(parts) == 1:
@@ -146,7 +146,8 @@ class _Partial(NamedTuple):
         )
 
 
-def _size_limits(config: Config) -> SizeLimits:
+def size_limits(config: Config) -> SizeLimits:
+    """The run's IB003 size limits, by format; a plan's never below any file's."""
     sizes = config.rule_options("IB003")  # validated, defaults in the spec
     max_bytes: int = sizes["max_bytes"]
     return SizeLimits(
@@ -186,7 +187,7 @@ def _first_pass(
     """Loads and checks ``files`` with every rule but the catalog ones, adding what they hold
     of the catalog to ``catalog``."""
     config = run.config
-    limits = _size_limits(config)
+    limits = size_limits(config)
     cache = RunCache()
     references = file_references(cache)  # documents Terraform reads with file("...")
     partial = _Partial(0, [], [], _WaitingFiles(), [])

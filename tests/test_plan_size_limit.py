@@ -99,3 +99,47 @@ def test_bytes_given_directly_follow_the_same_limits() -> None:
 def test_the_default_fits_a_large_plan() -> None:
     assert MAX_PLAN_BYTES == 64 * 1024 * 1024 > MAX_FILE_BYTES
     assert Config().rule_options("IB003")["max_plan_bytes"] == MAX_PLAN_BYTES
+
+
+# --- a plan on standard input (`terraform show -json plan.out | iblint check -`) -----------------
+
+
+def _stdin_ids(text: str, *options: str) -> list[str]:
+    import subprocess
+    import sys
+
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "iblint",
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            *options,
+            "--stdin-filename",
+            "plan.json",
+            "-",
+        ],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode in (0, 1), completed.stderr
+    report = json.loads(completed.stdout)
+    findings = report["findings"] if isinstance(report, dict) else report
+    return [finding["rule_id"] for finding in findings]
+
+
+def test_a_plan_on_standard_input_has_the_plans_limit_too() -> None:
+    found = _stdin_ids(_plan(5000), "--option", "IB003.max_bytes=1000")
+    assert "IB003" not in found and "IB201" in found  # read up to max_plan_bytes, checked
+    options = ["--option", "IB003.max_bytes=1000", "--option", "IB003.max_plan_bytes=4000"]
+    assert _stdin_ids(_plan(5000), *options) == ["IB003"]  # past the plan's own limit
+
+
+def test_other_text_on_standard_input_keeps_max_bytes() -> None:
+    template = {"Resources": {"R": {"Type": "AWS::ImageBuilder::ImageRecipe"}}, "x": "y" * 5000}
+    assert _stdin_ids(json.dumps(template), "--option", "IB003.max_bytes=1000") == ["IB003"]

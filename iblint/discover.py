@@ -20,11 +20,14 @@ import os
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from iblint import problems
 from iblint.dialects import SUFFIXES, has_known_suffix
 from iblint.model import InputProblem, Portion
+
+if TYPE_CHECKING:
+    from iblint.engine import TextSource
 
 __all__ = ["SUFFIXES", "Discovered", "MissingPathError", "discover", "display_path"]
 #: Folder names never walked into.
@@ -77,17 +80,18 @@ class FilePart(NamedTuple):
     """A part of a large file (a Terraform plan) that several processes check together
     (:mod:`iblint.parallel`): the file, its text (read once, for every part), which part."""
 
-    file: Discovered
+    file: Discovered | TextSource
     text: str
     portion: Portion
 
     @property
-    def path(self) -> Path:
-        return self.file.path
+    def path(self) -> Path | None:
+        """The file on disk; ``None`` for a text given as such (standard input)."""
+        return self.file.path if isinstance(self.file, Discovered) else None
 
     @property
     def display(self) -> str:
-        return self.file.display
+        return self.file.display if isinstance(self.file, Discovered) else self.file.name
 
 
 def display_path(path: Path, root: Path) -> str:

@@ -169,7 +169,7 @@ def _plan_cutter(run: _Run, limits: SizeLimits) -> Callable[[object, int], list[
 
     def parts_of(source: object, count: int) -> list[FilePart]:
         nonlocal room
-        if not isinstance(source, Discovered) or source.problem is not None:
+        if not isinstance(source, Discovered | TextSource):
             return []
         parts = plan_parts(source, count, limits, run.related_kinds, room)
         room -= len(parts[0].text) if parts else 0
@@ -544,6 +544,8 @@ def _placed_for(pruned: Node | None, original: Node) -> Node:
 def source_path(source: Discovered | FilePart | TextSource) -> str:
     """The file a source stands for, absolute (a text's name is taken from the working
     directory)."""
+    if isinstance(source, FilePart):
+        return source_path(source.file)
     return os.path.abspath(source.name if isinstance(source, TextSource) else source.path)
 
 

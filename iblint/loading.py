@@ -97,7 +97,7 @@ def read_plan_text(
 def load_part(
     text: str,
     display_path: str,
-    path: Path,
+    path: Path | None,
     cache: RunCache,
     limits: SizeLimits,
     portion: Portion,

@@ -29,6 +29,7 @@ from typing import IO, TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from iblint.discover import Discovered, FilePart
+    from iblint.engine import TextSource
     from iblint.model import ResourceKind
     from iblint.syntax.limits import SizeLimits
 
@@ -76,8 +77,6 @@ def shares(
     if jobs == 1 or not can_fork(jobs):
         return [files]
     listed = list(files)
-    if not all(_on_disk(source) for source in listed):
-        return [listed]
     processes = jobs if jobs is not None else usable_cpus()
     split: dict[int, Sequence[_S]] = {}
     if parts_of is not None and processes > 1:
@@ -123,7 +122,7 @@ PLAN_BYTES_PER_FILE = 8192
 
 
 def plan_parts(
-    source: Discovered,
+    source: Discovered | TextSource,
     count: int,
     limits: SizeLimits,
     related: frozenset[ResourceKind],
@@ -135,6 +134,10 @@ def plan_parts(
     checks refer to) but builds and checks only its resources: a plan is read at
     ``json.loads`` speed and checked at a few microseconds a value, so the check is what
     sharing it saves."""
+    from iblint.engine import TextSource
+
+    if isinstance(source, TextSource):  # standard input, or a library's text
+        return _text_parts(source, count, related, room)
     if source.problem is not None or not source.display.lower().endswith(".json"):
         return []
     from iblint.discover import FilePart
@@ -150,6 +153,30 @@ def plan_parts(
         return []
     text = read_plan_text(source.path, source.display, source.follow_symlinks, limits)
     if text is None:
+        return []
+    return [
+        FilePart(source, text, Portion(part, part + 1, count, related)) for part in range(count)
+    ]
+
+
+def _text_parts(
+    source: TextSource, count: int, related: frozenset[ResourceKind], room: int | None
+) -> list[FilePart]:
+    """The parts of a text given as such, read as a file of its name would be: a plan is
+    JSON, and named so or starting as an object."""
+    from iblint.dialects import is_supporting_file
+    from iblint.dialects.plan_selection import may_be_plan
+    from iblint.discover import FilePart
+    from iblint.model import Portion
+    from iblint.reading import SNIFF_BYTES
+
+    text, size = source.text, len(source.text)
+    count = min(count, size // PLAN_PART_BYTES, MAX_PLAN_PARTS)
+    if count <= 1 or (room is not None and size > room) or is_supporting_file(source.name):
+        return []
+    if not (source.name.lower().endswith(".json") or text.lstrip()[:1] == "{"):
+        return []
+    if not may_be_plan(text[:SNIFF_BYTES]):
         return []
     return [
         FilePart(source, text, Portion(part, part + 1, count, related)) for part in range(count)
@@ -230,20 +257,21 @@ def _on_disk(source: object) -> bool:
 def _units(files: list[_S]) -> list[list[_S]]:
     """The files grouped as one process must check them, in the order of each unit's first
     file: the folder of a Terraform module whose files read other files together, every other
-    file alone."""
+    file (and every text given as such, which reads no other) alone."""
+    on_disk = _discovered([source for source in files if _on_disk(source)])
     folders: dict[str, list[Discovered]] = {}
-    for source in _discovered(files):
+    for source in on_disk:
         if source.problem is None and str(source.path).endswith(_MODULE_SUFFIXES):
             folders.setdefault(os.path.dirname(source.path), [])
-    for source in _discovered(files):
+    for source in on_disk:
         members = folders.get(os.path.dirname(source.path))
         if members is not None:
             members.append(source)
     together = {folder for folder, members in folders.items() if _reads_files(members)}
     units: list[list[_S]] = []
     by_folder: dict[str, list[_S]] = {}
-    for item, discovered in zip(files, _discovered(files), strict=True):
-        folder = os.path.dirname(discovered.path)
+    for item in files:
+        folder = os.path.dirname(item.path) if _on_disk(item) else None  # type: ignore[attr-defined]
         if folder not in together:
             units.append([item])
         elif folder in by_folder:

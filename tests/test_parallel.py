@@ -152,11 +152,22 @@ def test_a_small_run_stays_in_one_process_and_a_stream_stays_a_stream(tmp_path: 
     assert only is stream
 
 
-def test_text_sources_stay_in_one_process() -> None:
-    from iblint.engine import TextSource
+def test_texts_are_shared_out_as_files_are_with_the_same_report() -> None:
+    from iblint.engine import TextSource, check_files
 
-    sources = [TextSource("{}", f"t{index}.json") for index in range(200)]
-    assert len(shares(sources, 4)) == 1
+    sources = [
+        TextSource(
+            TEMPLATE.format(index=index, arn=COMPONENT, comment="", tokens="optional"),
+            f"t{index}.yaml",
+        )
+        for index in range(3 * MIN_FILES_PER_PROCESS)
+    ]
+    assert len(shares(sources, 4)) == 4
+    one = check_files(sources, Config(jobs=1))
+    assert {finding.path for finding in one.findings if finding.rule_id == "IB101"} == {
+        source.name for source in sources
+    }
+    _same(one, check_files(sources, Config(jobs=4)))
 
 
 def test_a_share_whose_process_fails_is_worked_here() -> None:

@@ -358,3 +358,80 @@ def test_the_plans_cut_in_a_run_hold_no_more_than_one_plans_limit(
     limits = size_limits(config)
     cut = _plan_cutter(_Run(config, ComponentCatalog()), limits)
     assert [len(cut(source, 2)) for source in discover([str(tmp_path)])] == [2, 2, 0]
+
+
+# --- a plan given as text (standard input, check_text) ----------------------------------------
+
+
+@pytest.mark.usefixtures("small_parts")
+@pytest.mark.parametrize("jobs", [2, 3])
+@pytest.mark.parametrize("name", ["plan.json", "-"])
+def test_a_plan_given_as_text_is_checked_in_parts_as_in_one_process(jobs: int, name: str) -> None:
+    from iblint.engine import TextSource, check_files
+
+    for label, text in _texts().items():
+        source = TextSource(text, name)
+        sources: list[Discovered | FilePart | TextSource] = [source]
+        assert [
+            [type(item) for item in share]
+            for share in parallel.shares(sources, jobs, _text_parts_of)
+        ] == [[FilePart]] * jobs, label
+        one = check_files([source], Config(jobs=1))
+        _same(one, check_files([source], Config(jobs=jobs)))
+
+
+def _text_parts_of(source: object, count: int) -> list[FilePart]:
+    from iblint.engine import TextSource
+
+    assert isinstance(source, TextSource)
+    return parallel.plan_parts(source, count, LIMITS, RELATED)
+
+
+def test_a_text_that_is_not_a_plan_is_never_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    from iblint.engine import TextSource
+
+    monkeypatch.setattr(parallel, "PLAN_PART_BYTES", 1)
+    plan = json.dumps(RICH)
+    assert _text_parts_of(TextSource(plan, "plan.tfvars.json"), 2) == []  # never checked
+    assert _text_parts_of(TextSource("[" + plan + "]", "-"), 2) == []  # not an object
+    template = json.dumps({"Resources": {"R": {"Type": "AWS::ImageBuilder::Image"}}})
+    assert _text_parts_of(TextSource(template, "t.json"), 2) == []
+
+
+def test_a_large_plan_on_standard_input_is_checked_in_parts(tmp_path: Path) -> None:
+    """Through the command, at the real threshold (a plan of 1 MiB: two parts)."""
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import generate
+
+    text = generate.plan(2**20 + 2**17)
+    (tmp_path / "plan.json").write_text(text)
+    runs = {}
+    for jobs in ("1", "2"):
+        runs[jobs] = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "iblint",
+                "check",
+                "--no-config",
+                "--jobs",
+                jobs,
+                "--format",
+                "json",
+                "--stdin-filename",
+                "plan.json",
+                "-",
+            ],
+            input=text,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+        )
+    assert runs["1"].returncode == runs["2"].returncode == 1
+    assert runs["1"].stdout == runs["2"].stdout and runs["1"].stderr == runs["2"].stderr == ""
+    files = [_one(tmp_path / "plan.json")]
+    assert len(_cut(files[0], 2)) == 2  # the same plan in a file is cut too

@@ -130,19 +130,17 @@ def plan_parts(
 ) -> list[FilePart]:
     """``source`` cut into up to ``count`` parts of at least :data:`PLAN_PART_BYTES` when it
     is a Terraform plan of at most ``room`` bytes, its text read here once for all of them
-    (and shared with the forked processes); else no part. Each part reads the whole text (so that it sees every resource the ones it
-    checks refer to) but builds and checks only its resources: a plan is read at
-    ``json.loads`` speed and checked at a few microseconds a value, so the check is what
-    sharing it saves."""
+    (and shared with the forked processes); else no part. Each part reads the whole text (so
+    that it sees every resource the ones it checks refer to) but builds and checks only its
+    resources: a plan is read at ``json.loads`` speed and checked at a few microseconds a
+    value, so the check is what sharing it saves."""
     from iblint.engine import TextSource
 
     if isinstance(source, TextSource):  # standard input, or a library's text
         return _text_parts(source, count, related, room)
     if source.problem is not None or not source.display.lower().endswith(".json"):
         return []
-    from iblint.discover import FilePart
     from iblint.loading import read_plan_text
-    from iblint.model import Portion
 
     try:
         size = os.stat(source.path, follow_symlinks=source.follow_symlinks).st_size
@@ -152,11 +150,7 @@ def plan_parts(
     if count <= 1 or (room is not None and size > room):
         return []
     text = read_plan_text(source.path, source.display, source.follow_symlinks, limits)
-    if text is None:
-        return []
-    return [
-        FilePart(source, text, Portion(part, part + 1, count, related)) for part in range(count)
-    ]
+    return [] if text is None else _cut(source, text, count, related)
 
 
 def _text_parts(
@@ -166,8 +160,6 @@ def _text_parts(
     JSON, and named so or starting as an object."""
     from iblint.dialects import is_supporting_file
     from iblint.dialects.plan_selection import may_be_plan
-    from iblint.discover import FilePart
-    from iblint.model import Portion
     from iblint.reading import SNIFF_BYTES
 
     text, size = source.text, len(source.text)
@@ -176,8 +168,15 @@ def _text_parts(
         return []
     if not (source.name.lower().endswith(".json") or text.lstrip()[:1] == "{"):
         return []
-    if not may_be_plan(text[:SNIFF_BYTES]):
-        return []
+    return _cut(source, text, count, related) if may_be_plan(text[:SNIFF_BYTES]) else []
+
+
+def _cut(
+    source: Discovered | TextSource, text: str, count: int, related: frozenset[ResourceKind]
+) -> list[FilePart]:
+    from iblint.discover import FilePart
+    from iblint.model import Portion
+
     return [
         FilePart(source, text, Portion(part, part + 1, count, related)) for part in range(count)
     ]

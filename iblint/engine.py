@@ -160,7 +160,7 @@ def size_limits(config: Config) -> SizeLimits:
 
 def _plan_cutter(run: _Run, limits: SizeLimits) -> Callable[[object, int], list[FilePart]]:
     """What cuts a file into up to ``count`` parts when it is a Terraform plan large enough to
-    be checked faster by several processes (:func:`iblint.parallel.plan_parts`). The bytes of
+    be checked faster by several processes (:func:`iblint.parallel.plan_parts`). The texts of
     the plans cut are held until their parts are checked: no more than one plan's size limit
     in all (IB003 ``max_plan_bytes``); a plan past that is checked whole, as files are."""
     from iblint.parallel import plan_parts

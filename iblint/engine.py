@@ -163,15 +163,18 @@ def _plan_cutter(run: _Run, limits: SizeLimits) -> Callable[[object, int], list[
     be checked faster by several processes (:func:`iblint.parallel.plan_parts`). The texts of
     the plans cut are held until their parts are checked: no more than one plan's size limit
     in all (IB003 ``max_plan_bytes``); a plan past that is checked whole, as files are."""
-    from iblint.parallel import plan_parts
+    from iblint.parallel import plan_parts, text_plan_parts
 
     room = limits.plan
 
     def parts_of(source: object, count: int) -> list[FilePart]:
         nonlocal room
-        if not isinstance(source, Discovered | TextSource):
+        if isinstance(source, Discovered):
+            parts = plan_parts(source, count, limits, run.related_kinds, room)
+        elif isinstance(source, TextSource):
+            parts = text_plan_parts(source, count, run.related_kinds, room)
+        else:
             return []
-        parts = plan_parts(source, count, limits, run.related_kinds, room)
         room -= len(parts[0].text) if parts else 0
         return parts
 

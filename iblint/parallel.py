@@ -122,7 +122,7 @@ PLAN_BYTES_PER_FILE = 8192
 
 
 def plan_parts(
-    source: Discovered | TextSource,
+    source: Discovered,
     count: int,
     limits: SizeLimits,
     related: frozenset[ResourceKind],
@@ -134,10 +134,6 @@ def plan_parts(
     that it sees every resource the ones it checks refer to) but builds and checks only its
     resources: a plan is read at ``json.loads`` speed and checked at a few microseconds a
     value, so the check is what sharing it saves."""
-    from iblint.engine import TextSource
-
-    if isinstance(source, TextSource):  # standard input, or a library's text
-        return _text_parts(source, count, related, room)
     if source.problem is not None or not source.display.lower().endswith(".json"):
         return []
     from iblint.loading import read_plan_text
@@ -153,11 +149,12 @@ def plan_parts(
     return [] if text is None else _cut(source, text, count, related)
 
 
-def _text_parts(
-    source: TextSource, count: int, related: frozenset[ResourceKind], room: int | None
+def text_plan_parts(
+    source: TextSource, count: int, related: frozenset[ResourceKind], room: int | None = None
 ) -> list[FilePart]:
-    """The parts of a text given as such, read as a file of its name would be: a plan is
-    JSON, and named so or starting as an object."""
+    """:func:`plan_parts` for a text given as such (standard input, a library's text), which
+    is judged as a file of its name would be: a plan is JSON, named so or starting as an
+    object."""
     from iblint.dialects import is_supporting_file
     from iblint.dialects.plan_selection import may_be_plan
     from iblint.reading import SNIFF_BYTES

@@ -384,7 +384,7 @@ def _text_parts_of(source: object, count: int) -> list[FilePart]:
     from iblint.engine import TextSource
 
     assert isinstance(source, TextSource)
-    return parallel.plan_parts(source, count, LIMITS, RELATED)
+    return parallel.text_plan_parts(source, count, RELATED)
 
 
 def test_a_text_that_is_not_a_plan_is_never_cut(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -50,11 +50,19 @@ def load_path(
     loaded = LoadedFile(display_path)
     if is_supporting_file(display_path):
         return loaded  # read by a dialect for the files it checks, never checked alone
-    larger = _larger(max_bytes, limits)
-    data = read_file(path, max_bytes, follow_symlinks=follow_symlinks, larger=larger)
+    data = _read(path, max_bytes, follow_symlinks, limits)
     if not isinstance(data, bytes):
         return _with_problem(loaded, data)
     return _load_decoded(data, display_path, loaded, path, cache, limits)  # within the limits
+
+
+def _read(
+    path: Path, max_bytes: int, follow_symlinks: bool, limits: SizeLimits | None
+) -> bytes | InputProblem | None:
+    """A file's bytes, read as every file is: up to ``max_bytes``, and on to the plan's own
+    limit when its first bytes say it is a plan."""
+    larger = _larger(max_bytes, limits)
+    return read_file(path, max_bytes, follow_symlinks=follow_symlinks, larger=larger)
 
 
 def load_bytes(
@@ -86,8 +94,7 @@ def read_plan_text(
     read or decoded (:func:`load_path` then says why)."""
     if is_supporting_file(display_path):
         return None
-    larger = _larger(limits.any, limits)
-    data = read_file(path, limits.any, follow_symlinks=follow_symlinks, larger=larger)
+    data = _read(path, limits.any, follow_symlinks, limits)
     if not isinstance(data, bytes) or not _may_be_plan(data[:SNIFF_BYTES]):
         return None
     text = decode(data)
@@ -165,16 +172,16 @@ def load_text(
         text, syntax, display_path, alias_origins, limits, portion
     )
     if portion is not None and not portion.is_first:
+        # Not read in parts: the first part reads it whole. A part read is the plan
+        # dialect's to claim (_read_plan reads whole what another dialect claims first).
         if not _is_plan_part(documents):
-            return loaded  # not read in parts: the first part reads it whole
+            return loaded
         problems = []  # the first part reports what the file as a whole gives
     context = LoadContext(path, cache, text)
     resources: list[Resource] = []
     for document in documents:
         for dialect in candidates:
             if dialect.claims(document):
-                if portion is not None and not portion.is_first and dialect.name != _PLAN:
-                    return loaded  # not read as a plan: the first part reads it as a whole is
                 resources.extend(dialect.resources(document, context))
                 break
     problems.extend(context.problems)

@@ -5,7 +5,7 @@ What a document may hold is in :mod:`iblint.toe_modules`, from AWS's AWSTOE docu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from iblint import toe_modules as toe
 from iblint.checks.toe_walk import (
@@ -215,55 +215,56 @@ def unknown_phase(resource: Resource, context: CheckContext) -> Iterator[Problem
 @rule("IB605", DOCUMENT)
 def duplicate_name(resource: Resource, context: CheckContext) -> Iterator[Problem]:
     document = resource.body
-    seen_phases: dict[str, Node] = {}
-    for phase in phases(document):
-        name_node = phase.node.get("name")
-        if phase.name is None or name_node is None:
-            continue
-        first = seen_phases.setdefault(phase.name, name_node)
-        if first is not name_node:
-            yield Problem(
-                name_node.span,
-                f"phase name {shown(phase.name)} is used twice (first at {where(first)}): "
-                "phase names must be unique within a document",
-                "merge the two phases, or rename one",
-            )
+    found = phases(document)
+    named = ((phase.name, phase.node.get("name")) for phase in found)
+    for name, node, first in _repeats(named):
+        yield Problem(
+            node.span,
+            f"phase name {shown(name)} is used twice (first at {where(first)}): "
+            "phase names must be unique within a document",
+            "merge the two phases, or rename one",
+        )
+    for phase in found:
         yield from _duplicate_steps(phase)
     yield from _duplicate_variables(document)
+
+
+def _repeats(
+    named: Iterable[tuple[str | None, Node | None]],
+) -> Iterator[tuple[str, Node, Node]]:
+    """``(name, node, first)`` for each name given again: the node that gives it again and
+    the one that gave it first (a name or node that is ``None`` is passed over)."""
+    first_of: dict[str, Node] = {}
+    for name, node in named:
+        if name is None or node is None:
+            continue
+        first = first_of.setdefault(name, node)
+        if first is not node:
+            yield name, node, first
 
 
 def _duplicate_steps(phase: Phase) -> Iterator[Problem]:
     listed = phase.node.get("steps")
     if not isinstance(listed, Sequence):
         return
-    seen_steps: dict[str, Node] = {}
-    seen_loops: dict[str, Node] = {}
-    for item in listed.items:
-        if not isinstance(item, Mapping):
-            continue
-        name_node = item.get("name")
-        name = literal(name_node)
-        if name is not None and name_node is not None:
-            first = seen_steps.setdefault(name, name_node)
-            if first is not name_node:
-                yield Problem(
-                    name_node.span,
-                    f"step name {shown(name)} is used twice in {phase_label(phase)} (first at "
-                    f"{where(first)}): step names must be unique within a phase",
-                    "rename one of the steps (chaining expressions name steps)",
-                )
-        loop = item.get("loop")
-        loop_name_node = loop.get("name") if isinstance(loop, Mapping) else None
-        loop_name = literal(loop_name_node)
-        if loop_name and loop_name_node is not None:
-            first = seen_loops.setdefault(loop_name, loop_name_node)
-            if first is not loop_name_node:
-                yield Problem(
-                    loop_name_node.span,
-                    f"loop name {shown(loop_name)} is used twice in {phase_label(phase)} (first "
-                    f"at {where(first)}): loop names must be unique within a phase",
-                    "rename one of the loops",
-                )
+    items = [item for item in listed.items if isinstance(item, Mapping)]
+    step_names = ((literal(node), node) for item in items for node in [item.get("name")])
+    for name, node, first in _repeats(step_names):
+        yield Problem(
+            node.span,
+            f"step name {shown(name)} is used twice in {phase_label(phase)} (first at "
+            f"{where(first)}): step names must be unique within a phase",
+            "rename one of the steps (chaining expressions name steps)",
+        )
+    loops = [loop for item in items if isinstance(loop := item.get("loop"), Mapping)]
+    loop_names = ((literal(node) or None, node) for loop in loops for node in [loop.get("name")])
+    for name, node, first in _repeats(loop_names):
+        yield Problem(
+            node.span,
+            f"loop name {shown(name)} is used twice in {phase_label(phase)} (first "
+            f"at {where(first)}): loop names must be unique within a phase",
+            "rename one of the loops",
+        )
 
 
 def _duplicate_variables(document: Mapping) -> Iterator[Problem]:

@@ -112,6 +112,24 @@ def test_loop_names_are_unique_within_a_phase(tmp_path: Path) -> None:
     assert places(findings(tmp_path, "component.yaml", text)) == ["IB605@16:17"]
 
 
+def test_phase_step_and_loop_names_given_again_are_each_reported_once(tmp_path: Path) -> None:
+    text = (
+        "name: probe\nschemaVersion: 1.0\nphases:\n"
+        "  - name: build\n    steps:\n"
+        "      - name: A\n        action: ExecuteBash\n        loop:\n          name: ''\n"
+        "          forEach: [a]\n        inputs:\n          commands: [x]\n"
+        "      - name: A\n        action: ExecuteBash\n        loop:\n          name: ''\n"
+        "          forEach: [a]\n        inputs:\n          commands: [x]\n"
+        "      - name: A\n        action: ExecuteBash\n        inputs:\n          commands: [x]\n"
+        "  - name: build\n    steps:\n"
+        "      - name: A\n        action: ExecuteBash\n        inputs:\n          commands: [x]\n"
+    )
+    found = [place for place in places(findings(tmp_path, "c.yaml", text)) if "IB605" in place]
+    # The second and third step A (not the first), the second phase build; an empty loop
+    # name is no name; a step A in another phase is not a repeat.
+    assert found == ["IB605@13:15", "IB605@20:15", "IB605@24:11"]
+
+
 # IB606 -------------------------------------------------------------------------------------
 
 

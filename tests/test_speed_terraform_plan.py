@@ -22,6 +22,7 @@ from iblint.dialects.plan_selection import read_plan
 from iblint.model import Mapping, Node, Sequence
 from iblint.syntax import json_kept, json_selected, json_tree
 from iblint.syntax.json_selected import DROP, KEEP, Selector, parse_json_selected
+from tests.json_texts import EDITS, dumped, edited, json_values, keys
 from tests.trees import assert_same_tree
 
 REPO = Path(__file__).resolve().parents[1]
@@ -245,31 +246,13 @@ def test_tricky_texts(text: str) -> None:
         assert_some_as_whole(variant)
 
 
-_KEYS = st.text(st.sampled_from('ab"\\é\u2028\x01/ 😀\ud800'), max_size=4)
-_SCALARS = (
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=8)
-    | _KEYS
-)
-_VALUES = st.recursive(
-    _SCALARS,
-    lambda children: st.lists(children, max_size=5) | st.dictionaries(_KEYS, children, max_size=5),
-    max_leaves=40,
-)
+_KEYS = keys('ab"\\é\u2028\x01/ 😀\ud800')
+_VALUES = json_values(_KEYS)
 _CONTAINERS = st.lists(_VALUES, max_size=4) | st.dictionaries(_KEYS, _VALUES, max_size=4)
 
 
-@st.composite
-def _dumped(draw: st.DrawFn) -> str:
-    value = draw(_CONTAINERS)
-    indent = draw(st.sampled_from([None, 0, 1, "\t", " \r\n"]))
-    separators = draw(st.sampled_from([None, (",", ":"), (" , ", " : "), (",\n", ":\r\n")]))
-    text = json.dumps(value, indent=indent, separators=separators, ensure_ascii=draw(st.booleans()))
-    newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
-    return draw(st.sampled_from(["", " ", "\n", "\t\r\n"])) + text.replace("\n", newline)
+def _dumped() -> st.SearchStrategy[str]:
+    return dumped(_CONTAINERS, [None, 0, 1, "\t", " \r\n"])
 
 
 @FUZZ
@@ -279,22 +262,10 @@ def test_valid_json(text: str, step: bool) -> None:
     assert_some_as_whole(text)
 
 
-_SIGNIFICANT = '{}[],:"\\ \n\r\t0123-+.eEtrufalsnu\x00\u2028é'
-
-
 @FUZZ
-@given(
-    _dumped(),
-    st.lists(
-        st.tuples(st.integers(0), st.integers(0, 3), st.text(_SIGNIFICANT, max_size=3)),
-        min_size=1,
-        max_size=4,
-    ),
-)
+@given(_dumped(), EDITS)
 def test_mutated_json(text: str, edits: list[tuple[int, int, str]]) -> None:
-    for position, removed, inserted in edits:
-        position %= len(text) + 1
-        text = text[:position] + inserted + text[position + removed :]
+    text = edited(text, edits)
     assert_selected_as_whole(text, _keep_all)
     assert_some_as_whole(text)
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from iblint.model import InputProblem, Node
 from iblint.syntax import json_tree
 from tests import reference_json_tree
+from tests.json_texts import EDITS, SIGNIFICANT, dumped, edited, json_values, keys
 from tests.trees import assert_same_tree
 
 REPO = Path(__file__).resolve().parents[2]
@@ -190,30 +191,11 @@ def test_value_cap_and_depth_limit_at_every_position(monkeypatch: pytest.MonkeyP
 
 # --- Hypothesis -------------------------------------------------------------------------------
 
-_KEYS = st.text(st.sampled_from('ab"\\é\u2028\x01/ 😀'), max_size=4)
-_SCALARS = (
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=8)
-    | _KEYS
-)
-_VALUES = st.recursive(
-    _SCALARS,
-    lambda children: st.lists(children, max_size=5) | st.dictionaries(_KEYS, children, max_size=5),
-    max_leaves=40,
-)
+_VALUES = json_values(keys('ab"\\é\u2028\x01/ 😀'))
 
 
-@st.composite
-def _dumped(draw: st.DrawFn) -> str:
-    value = draw(_VALUES)
-    indent = draw(st.sampled_from([None, 0, 1, 2, "\t", " \r\n"]))
-    separators = draw(st.sampled_from([None, (",", ":"), (" , ", " : "), (",\n", ":\r\n")]))
-    text = json.dumps(value, indent=indent, separators=separators, ensure_ascii=draw(st.booleans()))
-    newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
-    return draw(st.sampled_from(["", " ", "\n", "\t\r\n"])) + text.replace("\n", newline)
+def _dumped() -> st.SearchStrategy[str]:
+    return dumped(_VALUES, [None, 0, 1, 2, "\t", " \r\n"])
 
 
 @FUZZ
@@ -223,27 +205,14 @@ def test_valid_json(text: str) -> None:
     assert root is not None and problems == []
 
 
-_SIGNIFICANT = '{}[],:"\\ \n\r\t0123-+.eEtrufalsnu\x00\u2028é'
-
-
 @FUZZ
-@given(
-    _dumped(),
-    st.lists(
-        st.tuples(st.integers(0), st.integers(0, 3), st.text(_SIGNIFICANT, max_size=3)),
-        min_size=1,
-        max_size=4,
-    ),
-)
+@given(_dumped(), EDITS)
 def test_mutated_json(text: str, edits: list[tuple[int, int, str]]) -> None:
-    for position, removed, inserted in edits:
-        position %= len(text) + 1
-        text = text[:position] + inserted + text[position + removed :]
-    assert_same(text)
+    assert_same(edited(text, edits))
 
 
 @FUZZ
-@given(st.text(st.sampled_from(_SIGNIFICANT), max_size=40))
+@given(st.text(st.sampled_from(SIGNIFICANT), max_size=40))
 def test_arbitrary_text(text: str) -> None:
     assert_same(text)
 
@@ -274,6 +243,6 @@ def test_large_mutated_documents() -> None:
         text = base
         for _ in range(rng.randint(1, 3)):
             position = rng.randrange(len(text) + 1)
-            inserted = "".join(rng.choice(_SIGNIFICANT) for _ in range(rng.randint(0, 2)))
+            inserted = "".join(rng.choice(SIGNIFICANT) for _ in range(rng.randint(0, 2)))
             text = text[:position] + inserted + text[position + rng.randint(0, 2) :]
         assert_same(text)

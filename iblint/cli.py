@@ -54,6 +54,9 @@ def run() -> NoReturn:
     before :func:`main` returns."""
     import contextlib
 
+    from iblint.parallel import exit_frees_nothing
+
+    exit_frees_nothing()
     code = main()
     for stream in (sys.stdout, sys.stderr):
         # A reader gone or a stream closed: main() has said what it could.

@@ -33,6 +33,7 @@ from iblint.model import (
     Severity,
     Unknown,
 )
+from iblint.parallel import freeze_what_is_left, leave_to_exit
 from iblint.problems import InputProblemKind
 from iblint.registry import CheckContext, FileResources, load_checks, related_kinds
 from iblint.specs import RuleEntry, rule_index
@@ -76,6 +77,7 @@ def check_files(files: Iterable[Discovered | TextSource], config: Config) -> Rep
         report = _check_files(files, config)
     finally:
         if collecting:
+            freeze_what_is_left()
             gc.enable()
     if config.baseline is not None:
         from iblint.baseline import apply_baseline
@@ -201,6 +203,7 @@ def _first_pass(
         if not isinstance(source, FilePart) or source.portion.is_first:
             files_checked += 1  # a file checked in parts counts once
         display = source.name if isinstance(source, TextSource) else source.display
+        leave_to_exit(None)  # the previous file's tree goes before this one is built
         try:
             with file_budget(seconds):
                 loaded = _load(source, limits, cache)
@@ -209,6 +212,7 @@ def _first_pass(
         except OverBudget:
             findings.extend(run.over_budget(display, seconds))
             continue
+        leave_to_exit((loaded.resources, loaded.related))  # all but what waits goes below
         catalog.add_resources(loaded.resources)
         if keep_catalog_entries:
             partial.catalog_entries.extend(

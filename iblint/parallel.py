@@ -321,6 +321,39 @@ def in_processes(parts: list[Iterable[_S]], work: Callable[[Iterable[_S]], _R]) 
                 child[1].close()
 
 
+#: The last tree left for this process's exit to drop (:func:`leave_to_exit`), once
+#: :func:`exit_frees_nothing` has said the process ends that way; else ``None``.
+_LEFT_TO_EXIT: list[object] | None = None
+
+
+def exit_frees_nothing() -> None:
+    """Says that this process ends with ``os._exit``, which frees nothing (a forked share's
+    process, the ``iblint`` command): from now on :func:`leave_to_exit` keeps what it gets."""
+    global _LEFT_TO_EXIT
+    if _LEFT_TO_EXIT is None:
+        _LEFT_TO_EXIT = []
+
+
+def leave_to_exit(tree: object) -> None:
+    """Keeps ``tree`` (a file's nodes, once checked) alive to the end of the process when
+    the process's exit frees nothing (:func:`exit_frees_nothing`), instead of taking it apart
+    node by node as it is dropped: for the last file of a run, the freeing is all that is
+    left (0.05 s for a part of a 20 MiB plan). The tree kept before is let go: at most one is
+    held. ``None`` lets go of it alone."""
+    if _LEFT_TO_EXIT is not None:
+        _LEFT_TO_EXIT[:] = [] if tree is None else [tree]
+
+
+def freeze_what_is_left() -> None:
+    """Takes the objects alive now out of the cyclic collector's sight (``gc.freeze``) when
+    a tree is left to the exit: a tree holds no cycles, and the collector, run again once the
+    check is over, would walk its million nodes (0.15 s) to free nothing."""
+    if _LEFT_TO_EXIT:
+        import gc
+
+        gc.freeze()
+
+
 def _temporary() -> IO[bytes]:
     """An unnamed file for a share's result: in memory where the system makes one
     (``memfd_create``: no temporary folder needed, nor the ``tempfile`` module's import),
@@ -360,6 +393,7 @@ def _child(
     exit handlers or flushes its buffers)."""
     import pickle
 
+    exit_frees_nothing()
     code = 1
     try:
         pickle.dump(work(part), out, pickle.HIGHEST_PROTOCOL)

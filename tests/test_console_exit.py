@@ -30,6 +30,7 @@ def _both(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess[bytes
     "args",
     [
         ["check", "plan.json"],  # findings: 1, a long report (more than a pipe holds)
+        ["check", "--jobs", "2", "large-plan.json"],  # checked in parts, trees left to exit
         ["check", "--format", "sarif", "plan.json"],
         ["check", "--format", "json", "--output", "report.json", "plan.json"],
         ["check", "clean.json"],  # 0
@@ -43,6 +44,8 @@ def test_the_command_says_and_exits_as_main_returns(tmp_path: Path, args: list[s
     plan = dict(RICH)
     plan["resource_changes"] = RICH["resource_changes"] * 200
     (tmp_path / "plan.json").write_text(json.dumps(plan))
+    plan["resource_changes"] = RICH["resource_changes"] * 300  # over 2 * PLAN_PART_BYTES
+    (tmp_path / "large-plan.json").write_text(json.dumps(plan))
     (tmp_path / "clean.json").write_text("{}\n")
     command, through_main = _both(args, tmp_path)
     assert command.returncode == through_main.returncode

@@ -309,3 +309,79 @@ def test_a_process_with_threads_is_not_forked_unless_asked(
         stop.set()
         other.join()
     assert len(shares(files, None)) == 2
+
+
+class _Tree:
+    """Something whose life a weak reference can watch."""
+
+
+def test_a_tree_is_left_to_the_exit_only_where_the_exit_frees_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import weakref
+
+    from iblint import parallel
+
+    monkeypatch.setattr(parallel, "_LEFT_TO_EXIT", None)
+    tree = _Tree()
+    watched = weakref.ref(tree)
+    parallel.leave_to_exit(tree)
+    del tree
+    assert watched() is None  # an ordinary process frees it as it is dropped
+
+    parallel.exit_frees_nothing()
+    first, second = _Tree(), _Tree()
+    watch_first, watch_second = weakref.ref(first), weakref.ref(second)
+    parallel.leave_to_exit(first)
+    parallel.leave_to_exit(second)
+    del first, second
+    assert watch_first() is None  # one tree at most is held
+    assert watch_second() is not None
+    parallel.leave_to_exit(None)
+    assert watch_second() is None
+
+
+_LEFT_AFTER_A_CHECK = """
+import gc, sys
+from iblint import check_paths, parallel
+if sys.argv[2] == "exits":
+    parallel.exit_frees_nothing()
+report = check_paths([sys.argv[1]])
+print(len(report.findings), gc.get_freeze_count() > 0, bool(parallel._LEFT_TO_EXIT), gc.isenabled())
+"""
+
+
+@pytest.mark.parametrize("how", ["exits", "returns"])
+def test_the_last_tree_is_left_to_an_exit_that_frees_nothing_and_the_report_is_the_same(
+    tmp_path: Path, how: str
+) -> None:
+    import subprocess
+    import sys
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    shown = subprocess.run(
+        [sys.executable, "-c", _LEFT_AFTER_A_CHECK, str(examples), how],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout.split()
+    assert shown[0] == str(len(check_paths([str(examples)]).findings))
+    # Kept, and out of the collector's sight, only where the exit frees nothing; the
+    # collector runs again either way.
+    assert shown[1:] == (["True", "True", "True"] if how == "exits" else ["False", "False", "True"])
+
+
+def test_the_command_leaves_its_trees_to_its_exit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from iblint import cli, parallel
+
+    monkeypatch.setattr(parallel, "_LEFT_TO_EXIT", None)
+    monkeypatch.setattr(cli, "main", lambda: 0)
+
+    def left(code: int) -> None:
+        raise SystemExit(code)
+
+    monkeypatch.setattr(cli.os, "_exit", left)
+    with pytest.raises(SystemExit):
+        cli.run()
+    assert parallel._LEFT_TO_EXIT == []

@@ -1,6 +1,6 @@
 """Component documents written inside another document: the ``Data`` of an
 ``AWS::ImageBuilder::Component``, CreateComponent's and GetComponent's ``data``, the ``data`` of
-a Terraform ``aws_imagebuilder_component``.
+a Terraform ``aws_imagebuilder_component`` (in a configuration, or resolved in a plan).
 
 The embedded text is parsed by the syntax layer (:func:`iblint.syntax.yaml_tree.parse_yaml`) as
 a document of its own, and every position is then mapped back to the outer file, so a finding
@@ -88,8 +88,8 @@ _ENCODERS = ("yamlencode", "jsonencode")
 
 
 def component_documents(found: list[Resource], context: LoadContext) -> list[Resource]:
-    """The inline documents of the components among ``found`` (CloudFormation and API
-    documents: ``data`` is a string of the file)."""
+    """The inline documents of the components among ``found`` (CloudFormation, API documents
+    and Terraform plans: ``data`` is a string of the file)."""
     documents: list[Resource] = []
     for resource in found:
         if resource.kind is not ResourceKind.COMPONENT:

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from iblint.dialects import LoadContext
+from iblint.dialects.embedded import component_documents
 from iblint.dialects.terraform import Translator
 from iblint.dialects.terraform_names import (
     ARN_REFERENCE,
@@ -133,8 +134,11 @@ is_plan = claims
 
 
 def resources(document: Node, context: LoadContext) -> list[Resource]:
+    """The plan's resources, and the AWSTOE documents its components hold (``data``, a JSON
+    string of the plan: each finding points at its character in the plan)."""
     assert isinstance(document, Mapping)
-    return plan_resources(document, context.problems, context.related)
+    found = plan_resources(document, context.problems, context.related)
+    return found + component_documents(found, context)
 
 
 def plan_resources(

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from iblint import check_paths
+from iblint.config import Config
 from iblint.syntax.yaml_tree import parse_yaml
 from tests.toe.helpers import findings, places
 
@@ -330,3 +332,111 @@ def test_the_size_rule_counts_characters_of_each_literal_branch(tmp_path: Path) 
     line = 14 + good.count("\n")  # the second branch's `|`
     assert places(found) == [f"IB615@{line}:13"]
     assert "300" not in found[0].message and f"{len(long_doc):,}" in found[0].message
+
+
+# Terraform plans ---------------------------------------------------------------------------
+
+_COMPONENT = "aws_imagebuilder_component"
+
+
+def _plan_change(address: str, data: object, unknown: dict[str, object] | None = None) -> object:
+    after = {"name": "probe", "platform": "Linux", "version": "1.0.0", "data": data, "uri": None}
+    return {
+        "address": address,
+        "mode": "managed",
+        "type": _COMPONENT,
+        "name": address.rsplit(".", 1)[-1],
+        "change": {
+            "actions": ["create"],
+            "before": None,
+            "after": after,
+            "after_unknown": unknown or {"arn": True},
+        },
+    }
+
+
+def _plan(*changes: object, planned: list[object] | None = None) -> dict[str, object]:
+    plan: dict[str, object] = {"format_version": "1.2", "terraform_version": "1.9.8"}
+    if planned is not None:
+        plan["planned_values"] = {"root_module": {"resources": planned}}
+    plan["resource_changes"] = list(changes)
+    return plan
+
+
+def _column_in_json_string(row: str, inner: str, token: str) -> int:
+    """The 1-based column of ``token`` inside ``inner`` written as a JSON string in ``row``."""
+    return row.index(json.dumps(inner)) + len(json.dumps(inner[: inner.index(token)]))
+
+
+def test_a_plan_on_one_line_checks_a_components_document(tmp_path: Path) -> None:
+    text = json.dumps(_plan(_plan_change(f"{_COMPONENT}.probe", INNER)))
+    found = findings(tmp_path, "plan.json", text)
+    assert places(found) == [f"IB606@1:{_column_in_json_string(text, INNER, 'ExecuteBashh')}"]
+    # One line holds every resource: the message says which component's document it is.
+    assert found[0].message.startswith(f"{_COMPONENT}.probe: ")
+
+
+def test_a_pretty_printed_plan_checks_a_components_document(tmp_path: Path) -> None:
+    text = json.dumps(_plan(_plan_change(f"module.m.{_COMPONENT}.probe", INNER)), indent=2)
+    line = next(number for number, row in enumerate(text.splitlines(), 1) if '"data"' in row)
+    column = _column_in_json_string(text.splitlines()[line - 1], INNER, "ExecuteBashh")
+    assert places(findings(tmp_path, "plan.json", text)) == [f"IB606@{line}:{column}"]
+
+
+def test_a_component_only_in_planned_values_has_its_document_checked(tmp_path: Path) -> None:
+    resource = {
+        "address": f"{_COMPONENT}.probe",
+        "mode": "managed",
+        "type": _COMPONENT,
+        "name": "probe",
+        "values": {"name": "probe", "platform": "Linux", "version": "1.0.0", "data": INNER},
+    }
+    plan = {"format_version": "1.2", "planned_values": {"root_module": {"resources": [resource]}}}
+    text = json.dumps(plan)
+    column = _column_in_json_string(text, INNER, "ExecuteBashh")
+    assert places(findings(tmp_path, "plan.json", text)) == [f"IB606@1:{column}"]
+
+
+def test_a_component_in_changes_and_planned_values_is_checked_once(tmp_path: Path) -> None:
+    planned = {
+        "address": f"{_COMPONENT}.probe",
+        "mode": "managed",
+        "type": _COMPONENT,
+        "name": "probe",
+        "values": {"name": "probe", "platform": "Linux", "version": "1.0.0", "data": INNER},
+    }
+    text = json.dumps(_plan(_plan_change(f"{_COMPONENT}.probe", INNER), planned=[planned]))
+    assert len(places(findings(tmp_path, "plan.json", text))) == 1
+
+
+def test_a_plans_document_known_only_after_apply_is_not_checked(tmp_path: Path) -> None:
+    change = _plan_change(f"{_COMPONENT}.probe", None, {"data": True, "arn": True})
+    text = json.dumps(_plan(change))
+    assert findings(tmp_path, "plan.json", text) == []
+
+
+def test_a_plans_invalid_document_is_reported_in_the_plan(tmp_path: Path) -> None:
+    bad = "phases:\n  - name: build\n    steps: [unclosed\n"
+    text = json.dumps(_plan(_plan_change(f"{_COMPONENT}.probe", bad)))
+    found = findings(tmp_path, "plan.json", text)
+    assert [finding.rule_id for finding in found] == ["IB001"]
+    assert found[0].span.start_line == 1
+    assert "embedded component document" in found[0].message
+
+
+def test_a_plan_checked_in_parts_checks_each_document_once(tmp_path: Path) -> None:
+    from iblint.parallel import PLAN_PART_BYTES
+
+    changes = []
+    size = 0
+    while size < 3 * PLAN_PART_BYTES:
+        changes.append(_plan_change(f"{_COMPONENT}.probe_{len(changes)}", INNER))
+        size += len(json.dumps(changes[-1]))
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(_plan(*changes)), encoding="utf-8")
+    reports = {}
+    for jobs in (1, 2):
+        config = Config.build(select=["IB0", "IB6"], jobs=jobs)
+        reports[jobs] = check_paths([str(path)], config, root=tmp_path).findings
+    assert len(reports[1]) == len(changes)
+    assert reports[2] == reports[1]

@@ -57,7 +57,16 @@ class LoadContext:
     """What a dialect may use and report besides the document: the file on disk (Terraform
     reads its module), the run's cache, problems, and where borrowed values came from."""
 
-    __slots__ = ("_lines", "cache", "origins", "path", "problems", "related", "text")
+    __slots__ = (
+        "_lines",
+        "cache",
+        "embedded_parses",
+        "origins",
+        "path",
+        "problems",
+        "related",
+        "text",
+    )
 
     def __init__(self, path: Path | None, cache: RunCache | None = None, text: str = "") -> None:
         self.path = path
@@ -70,6 +79,10 @@ class LoadContext:
         #: Resources declared beside the document, for rules that relate resources
         #: (:attr:`iblint.model.LoadedFile.related`).
         self.related: list[Resource] = []
+        #: Each embedded document's text as parsed, before its nodes are placed in the file:
+        #: a document written several times (one module's component in every instance) is
+        #: parsed once.
+        self.embedded_parses: dict[str, tuple[list[Node], list[InputProblem]]] = {}
         self._lines: LineTable | None = None
 
     @property

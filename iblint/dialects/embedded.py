@@ -135,19 +135,22 @@ def _from_string(
 def _parsed(
     text: str, span_map: SpanMap, holder: Node, resource: Resource, context: LoadContext
 ) -> Resource | None:
-    from iblint.syntax.yaml_tree import parse_yaml
+    parsed = context.embedded_parses.get(text)
+    if parsed is None:
+        from iblint.syntax.yaml_tree import parse_yaml
 
-    documents, problems = parse_yaml(text)
+        parsed = context.embedded_parses[text] = parse_yaml(text)
+    documents, problems = parsed
     for problem in problems:
         context.problems.append(_moved_problem(problem, span_map))
     root: Node | None = documents[0] if documents else None
     body: Mapping
     if isinstance(root, Mapping):
-        _move(root, span_map)
-        body = root
+        placed = _placed_copy(root, span_map)
+        assert isinstance(placed, Mapping)
+        body = placed
     elif root is not None:
-        _move(root, span_map)
-        body = Mapping({}, root.span, holder.key_span)
+        body = Mapping({}, span_map(root.span), holder.key_span)
     elif problems:
         return None  # not YAML (reported above): nothing in it can be checked
     else:  # nothing but blanks or comments
@@ -179,6 +182,43 @@ def _moved_problem(problem: InputProblem, span_map: SpanMap) -> InputProblem:
     message = _FIRST_AT.sub(first, message)
     prefix = "in the embedded component document: "
     return problem._replace(span=span_map(problem.span), message=prefix + message)
+
+
+def _placed_copy(root: Node, span_map: SpanMap) -> Node:
+    """A copy of ``root`` placed in the outer file, ``root`` left as parsed (to be placed
+    again where the same text is written again); a node reached twice (a YAML alias) is
+    copied once, and reached twice in the copy."""
+    copies: dict[int, Node] = {}
+    made: list[tuple[Node, Node]] = []
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if id(node) in copies:
+            continue
+        span = span_map(node.span)
+        key_span = span_map(node.key_span) if node.key_span is not None else None
+        copy: Node
+        if isinstance(node, Mapping):
+            copy = Mapping({}, span, key_span, node.source_names)
+            pending.extend(node.entries.values())
+        elif isinstance(node, Sequence):
+            copy = Sequence([], span, key_span)
+            pending.extend(node.items)
+        elif type(node) is Scalar:
+            copy = Scalar(node.value, span, key_span)
+        else:  # no other node is parsed from YAML (none holds others): copied as it is
+            import copy as copying
+
+            copy = copying.copy(node)
+            copy.span, copy.key_span = span, key_span
+        copies[id(node)] = copy
+        made.append((node, copy))
+    for node, copy in made:
+        if isinstance(node, Mapping) and isinstance(copy, Mapping):
+            copy.entries = {key: copies[id(value)] for key, value in node.entries.items()}
+        elif isinstance(node, Sequence) and isinstance(copy, Sequence):
+            copy.items = [copies[id(item)] for item in node.items]
+    return copies[id(root)]
 
 
 def _move(root: Node, span_map: SpanMap) -> None:

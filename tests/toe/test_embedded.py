@@ -440,3 +440,47 @@ def test_a_plan_checked_in_parts_checks_each_document_once(tmp_path: Path) -> No
         reports[jobs] = check_paths([str(path)], config, root=tmp_path).findings
     assert len(reports[1]) == len(changes)
     assert reports[2] == reports[1]
+
+
+def test_a_document_written_twice_is_placed_at_each_place_aliases_and_all(tmp_path: Path) -> None:
+    """A text written again is parsed once and placed again: each copy at its own place,
+    shaped as the parse (an alias included), and the parse itself left as it was."""
+    from iblint.dialects import LoadContext
+    from iblint.dialects.embedded import component_documents
+    from iblint.model import Mapping, Resource, ResourceKind, Scalar, Sequence, Span
+
+    inner = (
+        "schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n"
+        "      - &step {name: Probe, action: ExecuteBashh, inputs: {commands: [uname]}}\n"
+        "      - *step\n"
+    )
+    line = f'{{"a": {json.dumps(inner)}, "b": {json.dumps(inner)}}}'
+    context = LoadContext(None, None, line)
+    components = []
+    for name in ("a", "b"):
+        start = line.index(json.dumps(inner), line.index(f'"{name}"'))
+        span = Span(1, start + 1, 1, start + 1 + len(json.dumps(inner)))
+        data = Scalar(inner, span, Span(1, start - 4, 1, start - 1))
+        body = Mapping({"data": data}, span, None)
+        components.append(Resource(ResourceKind.COMPONENT, name, body, span))
+    documents = component_documents(components, context)
+    assert len(documents) == 2 and len(context.embedded_parses) == 1
+    (root,), _ = next(iter(context.embedded_parses.values()))
+    parsed_steps = root.get("phases").items[0].get("steps")  # type: ignore[union-attr]
+    shared = parsed_steps.items[0] is parsed_steps.items[1]  # type: ignore[union-attr]
+    placed = []
+    for document in documents:
+        steps = document.body.get("phases").items[0].get("steps")  # type: ignore[union-attr]
+        assert isinstance(steps, Sequence)
+        assert (steps.items[0] is steps.items[1]) == shared  # shared as the parse shares
+        assert steps is not parsed_steps
+        action = steps.items[0].get("action")  # type: ignore[union-attr]
+        placed.append(action.span.start_col)  # type: ignore[union-attr]
+    expected = [
+        line.index(json.dumps(inner), line.index(f'"{name}"'))
+        + len(json.dumps(inner[: inner.index("ExecuteBashh")]))
+        for name in ("a", "b")
+    ]
+    assert placed == expected
+    # The parse keeps its own positions, inside the document.
+    assert root.span.start_line == 1 and root.span.start_col == 1

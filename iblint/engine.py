@@ -103,7 +103,10 @@ def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Re
     else:
         from iblint.parallel import in_processes
 
-        partials = in_processes(parts, lambda part: _first_pass(part, run, catalog, True))
+        complete = _parts_of_one_file(parts)
+        partials = in_processes(
+            parts, lambda part: _first_pass(part, run, catalog, True, catalog_complete=complete)
+        )
         first = _Partial.merged(partials)
         for partial in partials[1:]:  # the others' catalog entries (the first's are added)
             catalog.add_resources(partial.catalog_entries)
@@ -124,6 +127,18 @@ def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Re
     findings.sort(key=lambda finding: finding.sort_key)
     suppressed.sort(key=lambda finding: finding.sort_key)
     return Report(findings, first.files_checked, tuple(suppressed))
+
+
+def _parts_of_one_file(shares: list[Iterable[Discovered | FilePart | TextSource]]) -> bool:
+    """Whether the shares are the parts of one file (a large plan checked in parts) and
+    nothing else: then no other file can add to the catalog, and only the part that reads
+    the whole file (the first, when it cannot be read in parts) may, for its own resources.
+    Each part then runs the catalog rules itself, and sends back no waiting resources."""
+    sources = [source for share in shares for source in share]  # listed: shares() lists them
+    first = sources[0] if sources else None
+    return isinstance(first, FilePart) and all(
+        isinstance(source, FilePart) and source.text is first.text for source in sources
+    )
 
 
 class _Partial(NamedTuple):
@@ -188,9 +203,11 @@ def _first_pass(
     run: _Run,
     catalog: ComponentCatalog,
     keep_catalog_entries: bool = False,
+    catalog_complete: bool = False,
 ) -> _Partial:
     """Loads and checks ``files`` with every rule but the catalog ones, adding what they hold
-    of the catalog to ``catalog``."""
+    of the catalog to ``catalog``; with ``catalog_complete`` (no other file of the run can
+    add to it), with the catalog rules too, and nothing waits."""
     config = run.config
     limits = size_limits(config)
     cache = RunCache()
@@ -208,11 +225,16 @@ def _first_pass(
             with file_budget(seconds):
                 loaded = _load(source, limits, cache)
                 references.note(source, loaded)
-                file_findings = run.check(loaded, catalog_rules=False)
+                if catalog_complete:
+                    catalog.add_resources(loaded.resources)
+                file_findings = run.check(loaded, catalog_rules=None if catalog_complete else False)
         except OverBudget:
             findings.extend(run.over_budget(display, seconds))
             continue
         leave_to_exit((loaded.resources, loaded.related))  # all but what waits goes below
+        if catalog_complete:
+            run.settle(run.file_state(loaded, source), file_findings, findings, suppressed)
+            continue
         catalog.add_resources(loaded.resources)
         if keep_catalog_entries:
             partial.catalog_entries.extend(
@@ -475,9 +497,9 @@ class _Run:
                     kept.append(finding._replace(edits=item.edits))
         findings.extend(kept)
 
-    def check(self, loaded: LoadedFile, catalog_rules: bool) -> list[Finding]:
+    def check(self, loaded: LoadedFile, catalog_rules: bool | None) -> list[Finding]:
         """Findings of one file: input problems, then the rules; ``catalog_rules`` picks the
-        rules that need the catalog (True) or the others (False)."""
+        rules that need the catalog (True) or the others (False), or all of them (None)."""
         config, index = self.config, self.index
         findings: list[Finding] = []
         for input_problem in loaded.input_problems:
@@ -485,9 +507,14 @@ class _Run:
             if config.is_selected(rule_id):
                 findings.append(_stamp(index[rule_id], self.severities, loaded.path, input_problem))
         related: dict[frozenset[ResourceKind], FileResources] = {}  # made when a rule asks
+        waits = (False, True) if catalog_rules is None else (catalog_rules,)
         for resource in loaded.resources:
             paths = PathIndex(resource)
-            for rule_id, context in self.rules_by_kind.get((resource.kind, catalog_rules), ()):
+            for rule_id, context in (
+                entry
+                for wait in waits
+                for entry in self.rules_by_kind.get((resource.kind, wait), ())
+            ):
                 implementation = self.rules[rule_id]
                 if implementation.wants_file:
                     context = context._replace(file=loaded.path)

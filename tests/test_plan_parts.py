@@ -435,3 +435,72 @@ def test_a_large_plan_on_standard_input_is_checked_in_parts(tmp_path: Path) -> N
     assert runs["1"].stdout == runs["2"].stdout and runs["1"].stderr == runs["2"].stderr == ""
     files = [_one(tmp_path / "plan.json")]
     assert len(_cut(files[0], 2)) == 2  # the same plan in a file is cut too
+
+
+_DEPRECATED_ARN = "arn:aws:imagebuilder:us-east-1:123456789012:component/hardening/1.0.0/1"
+
+
+def _recipes_plan(count: int) -> dict[str, Any]:
+    """Recipes that each use a component a catalog may say is deprecated (IB401)."""
+    recipes = [
+        _change(
+            f"{IB}image_recipe.r{index}",
+            f"{IB}image_recipe",
+            {
+                "name": f"recipe-{index}",
+                "version": "1.0.0",
+                "parent_image": "ami-0123456789abcdef0",
+                "component": [{"component_arn": _DEPRECATED_ARN}],
+            },
+        )
+        for index in range(count)
+    ]
+    return {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": recipes}
+
+
+@pytest.mark.usefixtures("small_parts")
+def test_the_parts_of_one_plan_run_the_catalog_rules_themselves(tmp_path: Path) -> None:
+    """A run that is only the parts of one plan: no other file can add to the catalog, so
+    each part runs the catalog rules (IB401) itself, and reports what one process does."""
+    catalog = tmp_path / "catalog" / "hardening.json"
+    catalog.parent.mkdir()
+    catalog.write_text(
+        json.dumps({"component": {"arn": _DEPRECATED_ARN, "state": {"status": "DEPRECATED"}}})
+    )
+    plan = tmp_path / "plan" / "plan.json"
+    plan.parent.mkdir()
+    plan.write_text(json.dumps(_recipes_plan(6)))
+    shares = parallel.shares(list(discover([str(plan)])), 2, _parts_of)
+    from iblint.engine import _parts_of_one_file
+
+    assert _parts_of_one_file(shares)
+    from iblint.engine import _catalog_from_files, _first_pass, _Run
+
+    config = Config.build(catalogs=[str(catalog)])
+    catalog_of_run = _catalog_from_files(config)
+    later = _first_pass(shares[1], _Run(config, catalog_of_run), catalog_of_run, True, True)
+    assert not list(later.waiting)  # nothing sent back to wait
+    assert [finding.rule_id for finding in later.findings] == ["IB401"] * 3
+    reports = [
+        check_paths([str(plan)], Config.build(jobs=jobs, catalogs=[str(catalog)]), root=tmp_path)
+        for jobs in (1, 2)
+    ]
+    assert [finding.rule_id for finding in reports[0].findings] == ["IB401"] * 6
+    _same(reports[0], reports[1])
+
+
+@pytest.mark.usefixtures("small_parts")
+def test_parts_beside_another_file_leave_the_catalog_rules_to_the_end(tmp_path: Path) -> None:
+    """A catalog document checked in the same run (a GetComponent response) reaches the
+    recipes of every part: the parts' recipes wait for it, as any file's do."""
+    (tmp_path / "a-plan.json").write_text(json.dumps(_recipes_plan(6)))
+    (tmp_path / "z-catalog.json").write_text(
+        json.dumps({"component": {"arn": _DEPRECATED_ARN, "state": {"status": "DEPRECATED"}}})
+    )
+    shares = parallel.shares(list(discover([str(tmp_path)])), 2, _parts_of)
+    from iblint.engine import _parts_of_one_file
+
+    assert not _parts_of_one_file(shares)
+    one, two = (_report(tmp_path, jobs, select=["IB4"]) for jobs in (1, 2))
+    assert [finding.rule_id for finding in one.findings] == ["IB401"] * 6
+    _same(one, two)

@@ -2,7 +2,7 @@
 
 :func:`iblint.syntax.positions.find_line_starts` sums line lengths in C (or searches a large
 text in place) instead of matching every line break; the original regular expression is the
-reference. :func:`iblint.dialects.embedded._quoted_map` takes runs of ordinary characters at
+reference. :func:`iblint.dialects.embedded_places._quoted_map` takes runs of ordinary characters at
 once; the character-by-character loop it replaced is the reference, on hypothesis-made values
 written as JSON, YAML single- and double-quoted and HCL strings (escapes of every kind, doubled
 quotes, ``$${``, line breaks, text that does not rebuild the value).
@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iblint.dialects import embedded
-from iblint.dialects.embedded import SpanMap, _escape
+from iblint.dialects import embedded_places
+from iblint.dialects.embedded_places import SpanMap, _escape
 from iblint.model import Span
 from iblint.syntax import positions
 from iblint.syntax.positions import LineTable
@@ -66,7 +66,7 @@ def test_line_starts_of_a_large_text(text: str, monkeypatch: pytest.MonkeyPatch)
 def _quoted_map(
     value: str, text: str, start: int, line: int, column: int, hcl: bool
 ) -> SpanMap | None:
-    """:func:`iblint.dialects.embedded._quoted_map` as it was."""
+    """:func:`iblint.dialects.embedded_places._quoted_map` as it was."""
     quote = text[start]
     index = start + 1
     decoded: list[str] = []
@@ -184,7 +184,7 @@ def test_quoted_map(value: str, how: str, variant: int, before: str, after: str)
     hcl = how == "hcl"
     for mutated in (text, text[:-2] if len(text) > start + 2 else text):
         expected = _quoted_map(value, mutated, start, 3, start + 1, hcl)
-        actual = embedded._quoted_map(value, mutated, start, 3, start + 1, hcl)
+        actual = embedded_places._quoted_map(value, mutated, start, 3, start + 1, hcl)
         assert (actual is None) == (expected is None), (value, mutated)
         if actual is not None and expected is not None:
             for span in _spans(value):

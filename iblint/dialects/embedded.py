@@ -26,13 +26,10 @@ own path (:mod:`iblint.dialects.component_files`); it is not read here.
 
 from __future__ import annotations
 
-import bisect
-import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from iblint.dialects.embedded_places import SpanMap, moved_problem, placed_copy, string_map
 from iblint.model import (
-    InputProblem,
     Mapping,
     Node,
     Resource,
@@ -43,47 +40,11 @@ from iblint.model import (
     Unknown,
     alternatives,
 )
-from iblint.syntax.positions import LineTable
 
 if TYPE_CHECKING:
     from iblint.dialects import LoadContext
     from iblint.syntax.hcl_tree import Expression
 
-#: Maps a span of the embedded text to the span of the outer file.
-SpanMap = Callable[[Span], Span]
-
-_FIRST_AT = re.compile(r"\(first at (\d+):(\d+)\)")
-#: Escapes of one character, the union of JSON's, YAML's and HCL's (each source is checked
-#: against its parser's own value, so one syntax's escape cannot pass for another's).
-_SIMPLE_ESCAPES = {
-    '"': '"',
-    "\\": "\\",
-    "/": "/",
-    "b": "\b",
-    "f": "\f",
-    "n": "\n",
-    "r": "\r",
-    "t": "\t",
-    "0": "\0",
-    "a": "\a",
-    "v": "\v",
-    "e": "\x1b",
-    " ": " ",
-    "\t": "\t",
-    "N": "\x85",
-    "_": "\xa0",
-    "L": "\u2028",
-    "P": "\u2029",
-}
-_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
-#: Runs of characters that stand for themselves in a quoted string, by (quote, HCL): all but
-#: the quote, a line break, and what may start an escape.
-_ORDINARY = {
-    ('"', False): re.compile(r'[^"\\\r\n]+'),
-    ('"', True): re.compile(r'[^"\\\r\n$%]+'),
-    ("'", False): re.compile(r"[^'\r\n]+"),
-    ("'", True): re.compile(r"[^'\r\n$%]+"),
-}
 _ENCODERS = ("yamlencode", "jsonencode")
 
 
@@ -126,7 +87,7 @@ def _from_string(
     assert isinstance(node.value, str)
     if not context.text:
         return None  # no text to place it in: not checked
-    span_map = _string_map(node, node.value, context.lines, hcl)
+    span_map = string_map(node, node.value, context.lines, hcl)
     if span_map is None:
         return None  # the text cannot be placed exactly in the file: not checked
     return _parsed(node.value, span_map, node, resource, context)
@@ -142,11 +103,11 @@ def _parsed(
         parsed = context.embedded_parses[text] = parse_yaml(text)
     documents, problems = parsed
     for problem in problems:
-        context.problems.append(_moved_problem(problem, span_map))
+        context.problems.append(moved_problem(problem, span_map))
     root: Node | None = documents[0] if documents else None
     body: Mapping
     if isinstance(root, Mapping):
-        placed = _placed_copy(root, span_map)
+        placed = placed_copy(root, span_map)
         assert isinstance(placed, Mapping)
         body = placed
     elif root is not None:
@@ -169,252 +130,6 @@ def _document_of(component: Resource, body: Mapping) -> Resource:
         component.named_in_messages,
         component.metadata,
     )
-
-
-def _moved_problem(problem: InputProblem, span_map: SpanMap) -> InputProblem:
-    message = problem.message
-
-    def first(match: re.Match[str]) -> str:
-        line, column = int(match.group(1)), int(match.group(2))
-        moved = span_map(Span(line, column, line, column))
-        return f"(first at {moved.start_line}:{moved.start_col})"
-
-    message = _FIRST_AT.sub(first, message)
-    prefix = "in the embedded component document: "
-    return problem._replace(span=span_map(problem.span), message=prefix + message)
-
-
-def _placed_copy(root: Node, span_map: SpanMap) -> Node:
-    """A copy of ``root`` placed in the outer file, ``root`` left as parsed (to be placed
-    again where the same text is written again); a node reached twice (a YAML alias) is
-    copied once, and reached twice in the copy."""
-    copies: dict[int, Node] = {}
-    made: list[tuple[Node, Node]] = []
-    pending = [root]
-    while pending:
-        node = pending.pop()
-        if id(node) in copies:
-            continue
-        span = span_map(node.span)
-        key_span = span_map(node.key_span) if node.key_span is not None else None
-        copy: Node
-        if isinstance(node, Mapping):
-            copy = Mapping({}, span, key_span, node.source_names)
-            pending.extend(node.entries.values())
-        elif isinstance(node, Sequence):
-            copy = Sequence([], span, key_span)
-            pending.extend(node.items)
-        elif type(node) is Scalar:
-            copy = Scalar(node.value, span, key_span)
-        else:  # no other node is parsed from YAML (none holds others): copied as it is
-            import copy as copying
-
-            copy = copying.copy(node)
-            copy.span, copy.key_span = span, key_span
-        copies[id(node)] = copy
-        made.append((node, copy))
-    for node, copy in made:
-        if isinstance(node, Mapping) and isinstance(copy, Mapping):
-            copy.entries = {key: copies[id(value)] for key, value in node.entries.items()}
-        elif isinstance(node, Sequence) and isinstance(copy, Sequence):
-            copy.items = [copies[id(item)] for item in node.items]
-    return copies[id(root)]
-
-
-def _move(root: Node, span_map: SpanMap) -> None:
-    """Places every node of ``root`` (and every key) in the outer file; each node once."""
-    seen: set[int] = set()
-    pending = [root]
-    while pending:
-        node = pending.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        node.span = span_map(node.span)
-        if node.key_span is not None:
-            node.key_span = span_map(node.key_span)
-        if isinstance(node, Mapping):
-            pending.extend(node.entries.values())
-        elif isinstance(node, Sequence):
-            pending.extend(node.items)
-
-
-# Where the text of a string value stands in the file ------------------------------------------
-
-
-def _string_map(node: Scalar, value: str, lines: LineTable, hcl: bool) -> SpanMap | None:
-    """How positions of ``value`` map to the file (``lines``' text), if ``node``'s source text
-    rebuilds it exactly; else ``None``."""
-    span = node.span
-    text = lines.text
-    if span.start_line > len(lines.line_starts):
-        return None
-    start = lines.line_starts[span.start_line - 1] + span.start_col - 1
-    if not 0 <= start < len(text):
-        return None
-    first = text[start]
-    if first == '"' or (first == "'" and not hcl):
-        return _quoted_map(value, text, start, span.start_line, span.start_col, hcl)
-    if (first == "|" and not hcl) or (hcl and text.startswith("<<", start)):
-        return _block_map(value, lines, span.start_line)
-    plain = not hcl and first not in "'\">|&*!" and "\n" not in value
-    if plain and text.startswith(value, start):  # a plain scalar on one line, as written
-        return _shifted(span.start_line, span.start_col - 1)
-    return None
-
-
-def _shifted(line: int, shift: int) -> SpanMap:
-    def moved(span: Span) -> Span:
-        return Span(line, span.start_col + shift, line, span.end_col + shift)
-
-    return moved
-
-
-def _block_map(value: str, lines: LineTable, header_line: int) -> SpanMap | None:
-    """A YAML literal block or an HCL heredoc: line ``k`` of the value is line
-    ``header_line + k`` of the file, every line shifted by the same indentation."""
-    value_lines = value.split("\n")
-    text, starts = lines.text, lines.line_starts
-    shift: int | None = None
-    for index, value_line in enumerate(value_lines):
-        if not value_line:
-            continue
-        number = header_line + index  # 0-based index of the file line
-        if number >= len(starts):
-            return None
-        end = starts[number + 1] if number + 1 < len(starts) else len(text)
-        source_line = text[starts[number] : end].rstrip("\r\n")
-        if shift is None:
-            shift = len(source_line) - len(value_line)
-            if shift < 0:
-                return None
-        if source_line[shift:] != value_line or source_line[:shift].strip(" \t"):
-            return None
-    if shift is None:
-        shift = 0
-    first_line = header_line + 1
-
-    def moved(span: Span) -> Span:
-        assert shift is not None
-        return Span(
-            first_line + span.start_line - 1,
-            span.start_col + shift,
-            first_line + span.end_line - 1,
-            span.end_col + shift,
-        )
-
-    return moved
-
-
-def _quoted_map(
-    value: str, text: str, start: int, line: int, column: int, hcl: bool
-) -> SpanMap | None:
-    """A quoted string on one line: ``column`` is its opening quote's. The decoded text is
-    rebuilt from the source, recording where each escape makes the two drift apart."""
-    quote = text[start]
-    index = start + 1
-    decoded: list[str] = []
-    #: The pieces in ``decoded`` so far: a character, or an escape however long it decodes
-    #: to (the offsets below count them so).
-    pieces = 0
-    #: Decoded offsets from which the source runs ``extra`` characters ahead.
-    breaks: list[int] = []
-    extras: list[int] = []
-    extra = 0
-    length = len(text)
-    ordinary = _ORDINARY[quote, hcl].match
-    while index < length:
-        run = ordinary(text, index)
-        if run is not None:  # characters that stand for themselves, taken at once
-            end = run.end()
-            decoded.append(text[index:end])
-            pieces += end - index
-            index = end
-            continue
-        char = text[index]
-        if char in "\r\n":
-            return None  # a string over several lines: folded, not placed exactly
-        if char == quote:
-            if quote == "'" and text.startswith("''", index):
-                decoded.append("'")
-                pieces += 1
-                extra += 1
-                breaks.append(pieces)
-                extras.append(extra)
-                index += 2
-                continue
-            break
-        if quote == '"' and char == "\\":
-            produced, width = _escape(text, index)
-            if produced is None:
-                return None
-            decoded.append(produced)
-            pieces += 1
-            extra += width - len(produced)
-            breaks.append(pieces)
-            extras.append(extra)
-            index += width
-            continue
-        if hcl and (text.startswith("$${", index) or text.startswith("%%{", index)):
-            decoded.append(text[index + 1 : index + 3])
-            pieces += 1
-            extra += 1
-            breaks.append(pieces)
-            extras.append(extra)
-            index += 3
-            continue
-        decoded.append(char)
-        pieces += 1
-        index += 1
-    else:
-        return None
-    rebuilt = "".join(decoded)
-    if rebuilt != value:
-        return None
-    starts = LineTable(value).line_starts
-    last = len(starts)
-    first_column = column + 1
-    bisect_right = bisect.bisect_right
-
-    def moved(span: Span) -> Span:
-        begin = starts[min(span.start_line, last) - 1] + span.start_col - 1
-        end = max(starts[min(span.end_line, last) - 1] + span.end_col - 1, begin)
-        position = bisect_right(breaks, begin) - 1
-        begin_column = first_column + begin + (extras[position] if position >= 0 else 0)
-        position = bisect_right(breaks, end) - 1
-        end_column = first_column + end + (extras[position] if position >= 0 else 0)
-        return Span(line, begin_column, line, end_column)
-
-    return moved
-
-
-def _escape(text: str, index: int) -> tuple[str | None, int]:
-    """The character a backslash escape at ``index`` stands for, and its source width."""
-    code = text[index + 1 : index + 2]
-    simple = _SIMPLE_ESCAPES.get(code)
-    if simple is not None:
-        return simple, 2
-    digits = _HEX_ESCAPES.get(code)
-    if digits is None:
-        return None, 0
-    hexa = text[index + 2 : index + 2 + digits]
-    if len(hexa) != digits or any(c not in "0123456789abcdefABCDEF" for c in hexa):
-        return None, 0
-    value = int(hexa, 16)
-    width = 2 + digits
-    if 0xD800 <= value <= 0xDBFF and text.startswith("\\u", index + width):
-        low_digits = text[index + width + 2 : index + width + 6]
-        if len(low_digits) == 4 and all(c in "0123456789abcdefABCDEF" for c in low_digits):
-            low = int(low_digits, 16)
-            if 0xDC00 <= low <= 0xDFFF:
-                combined = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
-                return chr(combined), width + 6
-    if value > 0x10FFFF:
-        return None, 0
-    return chr(value), width
-
-
-# Terraform yamlencode({...}) ------------------------------------------------------------------
 
 
 def _from_encoder(written: Expression, resource: Resource, context: LoadContext) -> Resource | None:
@@ -455,8 +170,7 @@ def _from_encoder(written: Expression, resource: Resource, context: LoadContext)
         end = point(span.end_line, span.end_col)
         return Span(start[0], start[1], end[0], end[1])
 
-    document = _literal(value)
-    _move(document, moved)
+    document = placed_copy(_literal(value), moved)
     assert isinstance(document, Mapping)
     return _document_of(resource, document)
 

@@ -507,14 +507,17 @@ class _Run:
             if config.is_selected(rule_id):
                 findings.append(_stamp(index[rule_id], self.severities, loaded.path, input_problem))
         related: dict[frozenset[ResourceKind], FileResources] = {}  # made when a rule asks
-        waits = (False, True) if catalog_rules is None else (catalog_rules,)
+        by_kind = self.rules_by_kind
         for resource in loaded.resources:
             paths = PathIndex(resource)
-            for rule_id, context in (
-                entry
-                for wait in waits
-                for entry in self.rules_by_kind.get((resource.kind, wait), ())
-            ):
+            if catalog_rules is None:
+                applicable = [
+                    *by_kind.get((resource.kind, False), ()),
+                    *by_kind.get((resource.kind, True), ()),
+                ]
+            else:
+                applicable = by_kind.get((resource.kind, catalog_rules), [])
+            for rule_id, context in applicable:
                 implementation = self.rules[rule_id]
                 if implementation.wants_file:
                     context = context._replace(file=loaded.path)

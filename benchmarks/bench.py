@@ -462,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
 
         print()
         summarize(results, cases)
-        paired_plan_ratio(cases, executables[0], work, environment)
+        paired_ratios(cases, executables[0], work, environment)
         if load:
             print(f"load average after: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
         if cfn_lint and not only:
@@ -506,28 +506,34 @@ def summarize(results: dict[str, list[Result]], cases: list[Case]) -> None:
             print(f"{letter}: " + "; ".join(notes))
 
 
-def paired_plan_ratio(
+#: Ratios that are targets, each measured again from runs of its two cases taken in turn:
+#: (numerator, denominator).
+PAIRED_RATIOS = (("plan20", "json-loads"), ("sarif1000", "cfn1000"))
+
+
+def paired_ratios(
     cases: list[Case], executable: str, work: Path, environment: dict[str, str]
 ) -> None:
-    """The plan's time over ``json.loads``'s, from runs of the two taken in turn: the
-    machine's speed drifts by 10% over a minute, which best-of-each alone mixes into the
-    ratio; a pair's two runs see the same machine."""
+    """Each target ratio (:data:`PAIRED_RATIOS`) from runs of its two cases taken in turn:
+    the machine's speed drifts by 10% over a minute, and best-of-each, measured minutes
+    apart, mixes that drift into the ratio; a pair's two runs see the same machine."""
     by_name = {case.name: case for case in cases}
-    plan, loads = by_name.get("plan20"), by_name.get("json-loads")
-    if plan is None or loads is None:
-        return
-    ratios = []
-    for _ in range(max(plan.runs, loads.runs)):
-        loads_time = run_once(command_for(loads, executable), work, environment).wall
-        plan_time = run_once(command_for(plan, executable), work, environment).wall
-        if loads_time:
-            ratios.append(plan_time / loads_time)
-    if ratios:
-        print(
-            f"plan20 / json.loads in {len(ratios)} alternating pairs: median "
-            f"{statistics.median(ratios):.2f}x, lowest {min(ratios):.2f}x, "
-            f"highest {max(ratios):.2f}x"
-        )
+    for top, bottom in PAIRED_RATIOS:
+        numerator, denominator = by_name.get(top), by_name.get(bottom)
+        if numerator is None or denominator is None:
+            continue
+        ratios = []
+        for _ in range(max(numerator.runs, denominator.runs)):
+            below = run_once(command_for(denominator, executable), work, environment).wall
+            above = run_once(command_for(numerator, executable), work, environment).wall
+            if below:
+                ratios.append(above / below)
+        if ratios:
+            print(
+                f"{top} / {bottom} in {len(ratios)} alternating pairs: median "
+                f"{statistics.median(ratios):.2f}x, lowest {min(ratios):.2f}x, "
+                f"highest {max(ratios):.2f}x"
+            )
 
 
 def cpu_model() -> str:

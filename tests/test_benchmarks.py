@@ -90,3 +90,29 @@ def test_templates_are_the_size_of_real_stacks() -> None:
     text = generate.to_yaml(generate.template(0))
     assert 3_500 < len(text) < 4_800
     assert 120 < text.count("\n") < 170
+
+
+def test_target_ratios_are_taken_from_alternating_pairs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each pair runs the denominator, then the numerator, and the ratio is the pair's: a
+    slow machine in one pair moves that pair alone."""
+    bench = _benchmark_module("bench")
+    measure = _benchmark_module("measure")
+    walls = iter([0.5, 1.0, 1.0, 3.0, 0.5, 1.25])  # loads, plan; loads, plan; ...
+    ran: list[str] = []
+
+    def run_once(command: list[str], cwd: Path, environment: dict[str, str]) -> object:
+        ran.append("loads" if "-c" in command else "plan")
+        return measure.Measurement(next(walls), 0.0, None, 0, b"", b"")
+
+    monkeypatch.setattr(bench, "run_once", run_once)
+    cases = [
+        bench.Case("plan20", "plan", ["plan.json"], [], 3),
+        bench.Case("json-loads", "loads", ["-c", "pass"], [], 3, program="python"),
+    ]
+    bench.paired_ratios(cases, "iblint", tmp_path, {})
+    assert ran == ["loads", "plan"] * 3
+    assert capsys.readouterr().out.splitlines() == [
+        "plan20 / json-loads in 3 alternating pairs: median 2.50x, lowest 2.00x, highest 3.00x"
+    ]

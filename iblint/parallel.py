@@ -10,7 +10,11 @@ recipe) each process works out alike from the folder.
 A large Terraform plan is cut into parts (:func:`plan_parts`, :class:`iblint.model.Portion`),
 each a share of its own: every part reads the whole plan, builds and checks its run of the
 resources, and reads the other parts' pipelines for the rules that relate resources. Parts
-of a file that land in one share are joined again.
+of a file that land in one share are joined again. A run that is nothing but the parts of one
+plan runs the catalog rules in each part too: no other file can add to the catalog.
+
+A forked process, and the ``iblint`` command, end with ``os._exit``, which frees nothing: the
+last file's tree is left to it (:func:`leave_to_exit`) rather than taken apart node by node.
 
 When it pays off (measured on a 2-CPU machine, ``benchmarks/bench.py``): forking and
 passing a share's findings back costs a few milliseconds, so a run uses one process per

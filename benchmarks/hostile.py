@@ -624,6 +624,27 @@ def build_plan_deep_modules(folder: Path) -> None:
     write(folder / "tfplan.json", _dumps_deep(plan))
 
 
+def build_plan_huge_document(folder: Path) -> None:
+    """A plan (read up to 64 MiB) whose one component holds a 19 MB AWSTOE document of small
+    steps, just under the YAML parser's separator limit: parsed and placed in the plan, it
+    took 5.5 s and 1.2 GiB."""
+    step = (
+        "      - name: Step\n        action: ExecuteBash\n"
+        "        inputs:\n          commands:\n            - echo hello\n"
+    )
+    document = "schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n" + step * 199_000
+    after = {"name": "big", "platform": "Linux", "version": "1.0.0", "data": document}
+    change = {
+        "address": "aws_imagebuilder_component.big",
+        "mode": "managed",
+        "type": "aws_imagebuilder_component",
+        "name": "big",
+        "change": {"actions": ["create"], "before": None, "after": after, "after_unknown": {}},
+    }
+    plan = {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": [change]}
+    write(folder / "tfplan.json", json.dumps(plan))
+
+
 def _dumps_deep(value: Any) -> str:
     """``json.dumps`` without its recursion limit (child modules nest 10,000 deep)."""
     limit = sys.getrecursionlimit()
@@ -999,6 +1020,13 @@ def cases() -> list[Case]:
             "plan-deep-modules",
             "a plan whose child modules nest 10,000 deep",
             build_plan_deep_modules,
+        ),
+        Case(
+            "plan-huge-document",
+            "a 19 MB component document inside a plan",
+            build_plan_huge_document,
+            small=False,
+            expect=expect_rule("IB003"),
         ),
         Case(
             "tf-dynamic-wide",

@@ -177,7 +177,7 @@ def load_text(
         if not _is_plan_part(documents):
             return loaded
         problems = []  # the first part reports what the file as a whole gives
-    context = LoadContext(path, cache, text)
+    context = LoadContext(path, cache, text, limits)
     resources: list[Resource] = []
     for document in documents:
         for dialect in candidates:

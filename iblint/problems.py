@@ -86,6 +86,18 @@ def too_large_for(size: int, limit: int, language: str) -> InputProblem:
     )
 
 
+def embedded_too_large(span: Span, size: int, limit: int) -> InputProblem:
+    """An AWSTOE document written inside another file, over the YAML limit: not parsed."""
+    return InputProblem(
+        InputProblemKind.TOO_LARGE,
+        span,
+        f"the embedded component document is {size:,} bytes, over the {limit:,}-byte limit for "
+        "YAML; it was not checked (CreateComponent itself takes at most 16,000 characters)",
+        "keep the document in S3 and give its uri, or raise the limit "
+        "(--option IB003.max_yaml_bytes=N)",
+    )
+
+
 def too_deep(span: Span, what: str = "document") -> InputProblem:
     return InputProblem(
         InputProblemKind.TOO_DEEP,

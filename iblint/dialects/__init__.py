@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from iblint.syntax.limits import SizeLimits
+
 if TYPE_CHECKING:
     from iblint.model import InputProblem, Node, Resource, Span
     from iblint.syntax.positions import LineTable
@@ -61,6 +63,7 @@ class LoadContext:
         "_lines",
         "cache",
         "embedded_parses",
+        "limits",
         "origins",
         "path",
         "problems",
@@ -68,8 +71,16 @@ class LoadContext:
         "text",
     )
 
-    def __init__(self, path: Path | None, cache: RunCache | None = None, text: str = "") -> None:
+    def __init__(
+        self,
+        path: Path | None,
+        cache: RunCache | None = None,
+        text: str = "",
+        limits: SizeLimits | None = None,
+    ) -> None:
         self.path = path
+        #: The run's size limits (IB003): a document embedded in the file is YAML text.
+        self.limits = limits or SizeLimits()
         #: The file's text as parsed: where a document embedded in a string is read from.
         self.text = text
         self.cache = cache or RunCache()

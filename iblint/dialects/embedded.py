@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from iblint import problems as input_problems
 from iblint.dialects.embedded_places import SpanMap, moved_problem, placed_copy, string_map
 from iblint.model import (
     Mapping,
@@ -87,6 +88,12 @@ def _from_string(
     assert isinstance(node.value, str)
     if not context.text:
         return None  # no text to place it in: not checked
+    limit = context.limits.yaml
+    if len(node.value) * 4 > limit:  # else under the limit whatever its characters
+        size = len(node.value.encode("utf-8", "surrogatepass"))
+        if size > limit:  # a plan, up to 64 MiB, may hold a document of tens of megabytes
+            context.problems.append(input_problems.embedded_too_large(node.span, size, limit))
+            return None
     span_map = string_map(node, node.value, context.lines, hcl)
     if span_map is None:
         return None  # the text cannot be placed exactly in the file: not checked

@@ -484,3 +484,53 @@ def test_a_document_written_twice_is_placed_at_each_place_aliases_and_all(tmp_pa
     assert placed == expected
     # The parse keeps its own positions, inside the document.
     assert root.span.start_line == 1 and root.span.start_col == 1
+
+
+def _steps_document(size: int) -> str:
+    """A valid document of about ``size`` characters, of many small steps."""
+    steps = []
+    total = 0
+    while total < size:
+        step = (
+            f"      - name: Step{len(steps)}\n        action: ExecuteBash\n"
+            "        inputs:\n          commands:\n            - echo hello\n"
+        )
+        steps.append(step)
+        total += len(step)
+    return "schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n" + "".join(steps)
+
+
+@pytest.mark.parametrize("where", ["plan", "template"])
+def test_a_document_over_the_yaml_limit_is_reported_where_it_is_not_parsed(
+    tmp_path: Path, where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An embedded document is YAML text: past IB003's YAML limit it is not parsed (a plan
+    may be 64 MiB, and a document of 20 MB took 1.2 GiB), and IB003 says so at its place."""
+    from iblint.syntax import yaml_tree
+
+    document = _steps_document(2 * 1024 * 1024 + 1)
+    if where == "plan":
+        text = json.dumps(_plan(_plan_change(f"{_COMPONENT}.probe", document)))
+        name = "plan.json"
+    else:
+        properties = {"Name": "p", "Version": "1.0.0", "Platform": "Linux", "Data": document}
+        component = {"Type": "AWS::ImageBuilder::Component", "Properties": properties}
+        text = json.dumps({"Resources": {"Probe": component}})
+        name = "template.json"
+    parsed: list[int] = []
+    real = yaml_tree.parse_yaml
+    monkeypatch.setattr(
+        yaml_tree, "parse_yaml", lambda text, *rest: parsed.append(len(text)) or real(text, *rest)
+    )
+    found = findings(tmp_path, name, text)
+    assert parsed == []  # never handed to the YAML parser
+    # IB615: CreateComponent's own limit, far below, says the rest.
+    assert sorted(finding.rule_id for finding in found) == ["IB003", "IB615"]
+    (too_large,) = [finding for finding in found if finding.rule_id == "IB003"]
+    column = text.index(json.dumps(document)) + 1
+    assert (too_large.span.start_line, too_large.span.start_col) == (1, column)
+    assert "embedded component document" in too_large.message
+    assert "max_yaml_bytes" in (too_large.fix or "")
+    raised = findings(tmp_path, name, text, options={"IB003": {"max_yaml_bytes": 4 << 20}})
+    assert [finding.rule_id for finding in raised] == ["IB615"]  # parsed, and clean
+    assert parsed == [len(document)]

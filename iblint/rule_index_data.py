@@ -32,8 +32,10 @@ HEADS: dict[str, dict[str, Any]] = {'IB001': {'id': 'IB001',
                                           'default': 2097152,
                                           'min': 1,
                                           'description': 'The size in bytes above which YAML text '
-                                                         'is not parsed (2 MiB by default; the '
-                                                         'smaller of this and max_bytes applies).'},
+                                                         'is not parsed, a file or a component '
+                                                         'document embedded in one (2 MiB by '
+                                                         'default; the smaller of this and '
+                                                         'max_bytes applies).'},
                        'max_hcl_bytes': {'type': 'integer',
                                          'default': 524288,
                                          'min': 1,

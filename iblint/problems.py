@@ -98,6 +98,20 @@ def embedded_too_large(span: Span, size: int, limit: int) -> InputProblem:
     )
 
 
+def embedded_too_many(span: Span, limit: int) -> InputProblem:
+    """The component documents embedded in one file hold, together, more lines and commas
+    than one YAML file may: the ones past that are not parsed."""
+    return InputProblem(
+        InputProblemKind.TOO_LARGE,
+        span,
+        f"the component documents embedded in this file hold more than {limit:,} lines and "
+        "commas together, as much as one YAML file may; this one and any after it were not "
+        "checked",
+        "keep the documents in S3 and give their uris, or check the components in files of "
+        "their own",
+    )
+
+
 def too_deep(span: Span, what: str = "document") -> InputProblem:
     return InputProblem(
         InputProblemKind.TOO_DEEP,

@@ -63,6 +63,7 @@ class LoadContext:
         "_lines",
         "cache",
         "embedded_parses",
+        "embedded_separators",
         "limits",
         "origins",
         "path",
@@ -94,6 +95,9 @@ class LoadContext:
         #: a document written several times (one module's component in every instance) is
         #: parsed once.
         self.embedded_parses: dict[str, tuple[list[Node], list[InputProblem]]] = {}
+        #: The lines and commas of the embedded documents placed so far: together they are
+        #: held to what one YAML file may hold (each placed copy has nodes of its own).
+        self.embedded_separators = 0
         self._lines: LineTable | None = None
 
     @property

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from iblint import problems as input_problems
 from iblint.dialects.embedded_places import SpanMap, moved_problem, placed_copy, string_map
 from iblint.model import (
+    InputProblem,
     Mapping,
     Node,
     Resource,
@@ -41,6 +42,7 @@ from iblint.model import (
     Unknown,
     alternatives,
 )
+from iblint.syntax.limits import MAX_YAML_SEPARATORS
 
 if TYPE_CHECKING:
     from iblint.dialects import LoadContext
@@ -92,8 +94,17 @@ def _from_string(
     if len(node.value) * 4 > limit:  # else under the limit whatever its characters
         size = len(node.value.encode("utf-8", "surrogatepass"))
         if size > limit:  # a plan, up to 64 MiB, may hold a document of tens of megabytes
-            context.problems.append(input_problems.embedded_too_large(node.span, size, limit))
+            problem = input_problems.embedded_too_large(node.span, size, limit)
+            context.problems.append(_named(problem, resource))
             return None
+    if context.embedded_separators > MAX_YAML_SEPARATORS:
+        return None  # past the file's share: said once, at the first document not checked
+    separators = context.embedded_separators + node.value.count("\n") + node.value.count(",")
+    context.embedded_separators = separators
+    if separators > MAX_YAML_SEPARATORS:
+        problem = input_problems.embedded_too_many(node.span, MAX_YAML_SEPARATORS)
+        context.problems.append(_named(problem, resource))
+        return None
     span_map = string_map(node, node.value, context.lines, hcl)
     if span_map is None:
         return None  # the text cannot be placed exactly in the file: not checked
@@ -110,7 +121,7 @@ def _parsed(
         parsed = context.embedded_parses[text] = parse_yaml(text)
     documents, problems = parsed
     for problem in problems:
-        context.problems.append(moved_problem(problem, span_map))
+        context.problems.append(_named(moved_problem(problem, span_map), resource))
     root: Node | None = documents[0] if documents else None
     body: Mapping
     if isinstance(root, Mapping):
@@ -124,6 +135,15 @@ def _parsed(
     else:  # nothing but blanks or comments
         body = Mapping({}, holder.span, holder.key_span)
     return _document_of(resource, body)
+
+
+def _named(problem: InputProblem, component: Resource) -> InputProblem:
+    """A problem of a component's document, named by the component where the place alone
+    does not say which it is (a plan holds every resource on one line), as the engine names
+    the resource in its findings."""
+    if not component.named_in_messages:
+        return problem
+    return problem._replace(message=f"{component.name}: {problem.message}")
 
 
 def _document_of(component: Resource, body: Mapping) -> Resource:

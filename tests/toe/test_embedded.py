@@ -422,6 +422,7 @@ def test_a_plans_invalid_document_is_reported_in_the_plan(tmp_path: Path) -> Non
     assert [finding.rule_id for finding in found] == ["IB001"]
     assert found[0].span.start_line == 1
     assert "embedded component document" in found[0].message
+    assert found[0].message.startswith(f"{_COMPONENT}.probe: ")  # which, on one line
 
 
 def test_a_plan_checked_in_parts_checks_each_document_once(tmp_path: Path) -> None:
@@ -534,3 +535,21 @@ def test_a_document_over_the_yaml_limit_is_reported_where_it_is_not_parsed(
     raised = findings(tmp_path, name, text, options={"IB003": {"max_yaml_bytes": 4 << 20}})
     assert [finding.rule_id for finding in raised] == ["IB615"]  # parsed, and clean
     assert parsed == [len(document)]
+
+
+def test_the_documents_of_one_file_are_held_together_to_one_yaml_files_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each document placed in a file has nodes of its own, the same text written again
+    included: past one YAML file's lines and commas in all, the rest are not parsed, and
+    IB003 says so once, at the first of them."""
+    from iblint.dialects import embedded
+
+    lines = INNER.count("\n") + INNER.count(",")
+    monkeypatch.setattr(embedded, "MAX_YAML_SEPARATORS", 3 * lines)
+    changes = [_plan_change(f"{_COMPONENT}.c{index}", INNER) for index in range(5)]
+    text = json.dumps(_plan(*changes))
+    found = findings(tmp_path, "plan.json", text)
+    assert [finding.rule_id for finding in found] == ["IB606"] * 3 + ["IB003"]
+    assert found[3].message.startswith(f"{_COMPONENT}.c3: ")
+    assert "together" in found[3].message

@@ -645,6 +645,30 @@ def build_plan_huge_document(folder: Path) -> None:
     write(folder / "tfplan.json", json.dumps(plan))
 
 
+def build_plan_many_documents(folder: Path) -> None:
+    """A plan of thirty components whose documents are each just under the YAML limit (2 MiB,
+    100,000 lines): every one parses alone, together they would be gigabytes of nodes."""
+    changes = []
+    for index in range(30):
+        step = (
+            f"      - name: S{index}\n        action: ExecuteBash\n"
+            "        inputs:\n          commands:\n            - echo\n"
+        )
+        document = "schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n" + step * 19_900
+        after = {"name": f"c{index}", "platform": "Linux", "version": "1.0.0", "data": document}
+        changes.append(
+            {
+                "address": f"aws_imagebuilder_component.c{index}",
+                "mode": "managed",
+                "type": "aws_imagebuilder_component",
+                "name": f"c{index}",
+                "change": {"actions": ["create"], "after": after, "after_unknown": {}},
+            }
+        )
+    plan = {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": changes}
+    write(folder / "tfplan.json", json.dumps(plan))
+
+
 def _dumps_deep(value: Any) -> str:
     """``json.dumps`` without its recursion limit (child modules nest 10,000 deep)."""
     limit = sys.getrecursionlimit()
@@ -1027,6 +1051,12 @@ def cases() -> list[Case]:
             build_plan_huge_document,
             small=False,
             expect=expect_rule("IB003"),
+        ),
+        Case(
+            "plan-many-documents",
+            "thirty component documents of 100,000 lines each inside a plan",
+            build_plan_many_documents,
+            small=False,
         ),
         Case(
             "tf-dynamic-wide",

@@ -93,22 +93,25 @@ def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Re
     (``jobs``), each checks its share of the files that way and the catalog rules run here."""
     catalog = _catalog_from_files(config)
     run = _Run(config, catalog)
-    from iblint.parallel import shares
+    from iblint.parallel import handed_out
 
     limits = size_limits(config)
     sources: Iterable[Discovered | FilePart | TextSource] = files
-    parts = shares(sources, config.jobs, _plan_cutter(run, limits))
+    parts, processes = handed_out(sources, config.jobs, _plan_cutter(run, limits))
     if len(parts) == 1:
         first = _first_pass(parts[0], run, catalog)
     else:
         from iblint.parallel import in_processes
 
         complete = _parts_of_one_file(parts)
-        partials = in_processes(
-            parts, lambda part: _first_pass(part, run, catalog, True, catalog_complete=complete)
-        )
+        cache = RunCache()  # each forked process has its own copy
+
+        def first_pass(part: Iterable[Discovered | FilePart | TextSource]) -> _Partial:
+            return _first_pass(part, run, catalog, True, complete, cache)
+
+        partials = in_processes(parts, first_pass, processes)
         first = _Partial.merged(partials)
-        for partial in partials[1:]:  # the others' catalog entries (the first's are added)
+        for partial in partials:  # the forked shares' catalog entries (adding one again: a no-op)
             catalog.add_resources(partial.catalog_entries)
     findings, suppressed = first.findings, first.suppressed
     seconds: float = config.rule_options("IB007")["max_seconds"]
@@ -204,13 +207,14 @@ def _first_pass(
     catalog: ComponentCatalog,
     keep_catalog_entries: bool = False,
     catalog_complete: bool = False,
+    cache: RunCache | None = None,
 ) -> _Partial:
     """Loads and checks ``files`` with every rule but the catalog ones, adding what they hold
     of the catalog to ``catalog``; with ``catalog_complete`` (no other file of the run can
     add to it), with the catalog rules too, and nothing waits."""
     config = run.config
     limits = size_limits(config)
-    cache = RunCache()
+    cache = cache or RunCache()  # one a process: its shares read the same modules
     references = file_references(cache)  # documents Terraform reads with file("...")
     partial = _Partial(0, [], [], _WaitingFiles(), [])
     findings, suppressed, waiting = partial.findings, partial.suppressed, partial.waiting

@@ -52,6 +52,8 @@ _FILE_COST = 16
 #: The lines a process must hash for forking it to pay off: forking one and passing its values
 #: back costs 1 to 4 milliseconds (measured on a 2-CPU machine), hashing this many about 10.
 LINES_PER_PROCESS = 5000
+#: The smallest portion handed to a process (in lines, as LINES_PER_PROCESS): a millisecond.
+_LINES_PER_PIECE = 500
 #: A file and the lines whose values are wanted.
 _Wanted = tuple[str | os.PathLike[str], Collection[int]]
 
@@ -182,19 +184,24 @@ def files_line_hashes(
     contiguous portion of the files, of about equal cost; the values are the same however many
     ran (a process that fails has its portion hashed here). ``meanwhile``, if given, runs in
     this process while the others hash, before it hashes its own portion."""
-    from iblint.parallel import portions
+    from iblint.parallel import SHARES_PER_PROCESS, portions
 
     sizes = [max(0, max(lines, default=0)) + _FILE_COST for _, lines in files]
-    parts: list[Iterable[_Wanted]] = [*portions(files, jobs, sizes, LINES_PER_PROCESS)]
+    processes = len(portions(files, jobs, sizes, LINES_PER_PROCESS))
 
     def work(part: Iterable[_Wanted]) -> list[dict[int, str]]:
-        if part is parts[0] and meanwhile is not None:
-            meanwhile()
         return [file_line_hashes(path, max_bytes, lines) for path, lines in part]
 
-    if len(parts) == 1:
-        return work(parts[0])
+    if processes == 1:
+        if meanwhile is not None:
+            meanwhile()
+        return work(files)
     from iblint.parallel import in_processes
 
+    # Smaller portions, each taken by the first process free (this one once ``meanwhile``
+    # is done), so that none waits long for another.
+    pieces = min(processes * SHARES_PER_PROCESS, sum(sizes) // _LINES_PER_PIECE) or 1
+    parts: list[Iterable[_Wanted]] = [*portions(files, max(pieces, processes), sizes)]
     _powers()  # worked out once, before the other processes start, rather than in each
-    return [hashes for portion in in_processes(parts, work) for hashes in portion]
+    hashed = in_processes(parts, work, processes, meanwhile)
+    return [hashes for portion in hashed for hashes in portion]

@@ -385,3 +385,69 @@ def test_the_command_leaves_its_trees_to_its_exit(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(SystemExit):
         cli.run()
     assert parallel._LEFT_TO_EXIT == []
+
+
+def test_shares_taken_in_turn_are_each_worked_once_and_come_back_in_order() -> None:
+    """Fewer processes than shares: each process takes the next share as it finishes one
+    (the slow one here takes fewer), every share is worked once, in some process, and the
+    results come back in the shares' order; ``first`` runs here before a share is."""
+    import time
+
+    parent = os.getpid()
+    events: list[str] = []
+
+    def work(part: Iterable[int]) -> tuple[list[int], int]:
+        numbers = list(part)
+        if os.getpid() == parent:
+            events.append(f"work {numbers[0]}")
+            time.sleep(0.05)  # this process is the slow one
+        return numbers, os.getpid()
+
+    parts = [[number] for number in range(12)]
+    results = in_processes(parts, work, 2, first=lambda: events.append("first"))
+    assert [numbers for numbers, _ in results] == parts
+    workers = [pid for _, pid in results]
+    assert set(workers) - {parent}  # a forked process took some
+    assert workers.count(parent) < 6  # and, being faster, more than this one
+    assert events[0] == "first"
+
+
+def test_a_process_that_fails_while_taking_shares_leaves_them_to_be_worked_here() -> None:
+    parent = os.getpid()
+
+    def work(part: Iterable[int]) -> list[int]:
+        numbers = list(part)
+        if os.getpid() != parent and numbers[0] % 3 == 0:
+            os._exit(3)  # the child dies with the shares it took
+        return numbers
+
+    parts = [[number] for number in range(9)]
+    assert in_processes(parts, work, 2) == parts
+
+
+def test_a_share_taken_in_turn_that_raises_raises_here() -> None:
+    def work(part: Iterable[int]) -> list[int]:
+        numbers = list(part)
+        if numbers == [5]:
+            raise ValueError("a bug")
+        return numbers
+
+    with pytest.raises(ValueError, match="a bug"):
+        in_processes([[number] for number in range(8)], work, 2)
+
+
+def test_a_large_run_is_handed_out_in_small_shares_with_the_same_report(tmp_path: Path) -> None:
+    from iblint.parallel import SHARES_PER_PROCESS, handed_out
+
+    for index in range(6):
+        shutil.copytree(EXAMPLES, tmp_path / f"copy{index}")
+    files = list(discover([str(tmp_path)], root=tmp_path))
+    chunks, processes = handed_out(files, 2)
+    assert processes == 2
+    assert 2 < len(chunks) <= 2 * SHARES_PER_PROCESS
+    assert [source for chunk in chunks for source in chunk] == files  # in the walk's order
+    one = check_paths([str(tmp_path)], Config(jobs=1), root=tmp_path)
+    two = check_paths([str(tmp_path)], Config(jobs=2), root=tmp_path)
+    assert two.findings == one.findings
+    assert two.suppressed == one.suppressed
+    assert two.files_checked == one.files_checked

@@ -258,6 +258,8 @@ def _first_pass(
             if not run.catalog_relates:
                 loaded.related = []  # no rule that waits looks them up
             waiting.append((loaded, state, file_findings))
+    if keep_catalog_entries:  # one share of several
+        waiting.seal()
     return partial._replace(files_checked=files_checked)
 
 
@@ -287,6 +289,12 @@ class _WaitingFiles:
     def append(self, entry: _Entry) -> None:
         self.current.append(entry)
         if len(self.current) >= _BATCH:
+            self.seal()
+
+    def seal(self) -> None:
+        """Packs the entries not packed yet: a share among many is done, and the few entries
+        each would leave unpacked would add up."""
+        if self.current:
             self.batches.append(_packed(self.current))
             self.current = []
 

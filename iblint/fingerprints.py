@@ -184,10 +184,12 @@ def files_line_hashes(
     contiguous portion of the files, of about equal cost; the values are the same however many
     ran (a process that fails has its portion hashed here). ``meanwhile``, if given, runs in
     this process while the others hash, before it hashes its own portion."""
-    from iblint.parallel import SHARES_PER_PROCESS, portions
+    from iblint.parallel import portions_in_turn
 
     sizes = [max(0, max(lines, default=0)) + _FILE_COST for _, lines in files]
-    processes = len(portions(files, jobs, sizes, LINES_PER_PROCESS))
+    # Small portions, each taken by the first process free (this one once ``meanwhile`` is
+    # done), so that none waits long for another.
+    cut, processes = portions_in_turn(files, jobs, sizes, LINES_PER_PROCESS, _LINES_PER_PIECE)
 
     def work(part: Iterable[_Wanted]) -> list[dict[int, str]]:
         return [file_line_hashes(path, max_bytes, lines) for path, lines in part]
@@ -198,10 +200,7 @@ def files_line_hashes(
         return work(files)
     from iblint.parallel import in_processes
 
-    # Smaller portions, each taken by the first process free (this one once ``meanwhile``
-    # is done), so that none waits long for another.
-    pieces = min(processes * SHARES_PER_PROCESS, sum(sizes) // _LINES_PER_PIECE) or 1
-    parts: list[Iterable[_Wanted]] = [*portions(files, max(pieces, processes), sizes)]
+    parts: list[Iterable[_Wanted]] = [*cut]
     _powers()  # worked out once, before the other processes start, rather than in each
     hashed = in_processes(parts, work, processes, meanwhile)
     return [hashes for portion in hashed for hashes in portion]

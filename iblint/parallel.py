@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 _S = TypeVar("_S")
 _R = TypeVar("_R")
+_A = TypeVar("_A")
 
 #: Below this many files a share costs more to hand to another process than it saves (on 2
 #: CPUs: 20 templates take as long either way, 40 take 6% less in two processes).
@@ -90,6 +91,17 @@ def shares(
 SHARES_PER_PROCESS = 16
 #: ... and no share smaller than this many files (a share costs a pickled result).
 MIN_FILES_PER_SHARE = 8
+#: At most this many shares are taken in turn (:func:`in_processes`): each is named by one
+#: byte in a pipe.
+MAX_SHARES = 255
+
+
+def in_turn(
+    processes: int, total: int, per_share: int, per_process: int = SHARES_PER_PROCESS
+) -> int:
+    """How many shares ``processes`` take in turn of work weighing ``total``: ``per_process``
+    each, none under ``per_share``, at most :data:`MAX_SHARES`, at least one a process."""
+    return max(processes, min(processes * per_process, total // per_share, MAX_SHARES))
 
 
 def handed_out(
@@ -132,7 +144,7 @@ def handed_out(
         count = min(usable_cpus(), sum(sizes) // MIN_FILES_PER_PROCESS)
     pieces = count
     if per_process > 1 and not split:  # a plan's parts are as many as the processes
-        pieces = max(count, min(count * per_process, sum(sizes) // MIN_FILES_PER_SHARE))
+        pieces = in_turn(count, sum(sizes), MIN_FILES_PER_SHARE, per_process)
     runs = portions(units, pieces, sizes)
     if len(runs) <= 1:
         return [listed], 1
@@ -261,15 +273,37 @@ def portions(
     portion when one process does."""
     listed = list(items)
     weights = [1] * len(listed) if sizes is None else list(sizes)
-    if jobs == 1 or not can_fork(jobs):
-        return [listed]
+    return _equal_runs(listed, weights, _processes(len(listed), jobs, sum(weights), per_process))
+
+
+def portions_in_turn(
+    items: Sequence[_S], jobs: int | None, sizes: Sequence[int], per_process: int, per_share: int
+) -> tuple[list[list[_S]], int]:
+    """``items`` in portions that processes take in turn (:func:`in_processes`), and how many
+    processes: as many as :func:`portions` would have portions, each taking several smaller
+    ones (:func:`in_turn`, none under ``per_share`` of the ``sizes``)."""
+    listed, weights = list(items), list(sizes)
     total = sum(weights)
-    count = jobs if jobs is not None else min(usable_cpus(), total // max(1, per_process))
-    count = min(count, len(listed))
-    if count <= 1 or total <= 0:
+    processes = _processes(len(listed), jobs, total, per_process)
+    if processes <= 1:
+        return [listed], 1
+    return _equal_runs(listed, weights, in_turn(processes, total, per_share)), processes
+
+
+def _processes(count: int, jobs: int | None, total: int, per_process: int) -> int:
+    """How many processes share ``count`` items of ``total`` weight (see :func:`portions`)."""
+    if jobs == 1 or not can_fork(jobs) or total <= 0:
+        return 1
+    wanted = jobs if jobs is not None else min(usable_cpus(), total // max(1, per_process))
+    return max(1, min(wanted, count))
+
+
+def _equal_runs(listed: list[_S], weights: list[int], count: int) -> list[list[_S]]:
+    """``listed`` in ``count`` contiguous portions of about equal total ``weights``."""
+    if count <= 1:
         return [listed]
     parts: list[list[_S]] = [[] for _ in range(count)]
-    target = total / count
+    target = sum(weights) / count
     done = 0
     for item, size in zip(listed, weights, strict=True):
         parts[min(count - 1, int((done + size / 2) / target))].append(item)
@@ -341,75 +375,49 @@ def in_processes(
 ) -> list[_R]:
     """``work`` of each share, in the shares' order: with a process for each share (the
     default), the first in this process and each other in a forked one; with fewer
-    ``processes`` (this one included), each process takes the next share left as it finishes
-    one. ``first`` runs in this process once the others are started, before it works a
-    share. A share whose process fails is worked here instead."""
-    if processes is not None and 1 < processes < len(parts):
-        return _taken_in_turn(parts, work, processes, first)
-    #: Each other share's process and output; ``None`` where none could be started (no
-    #: temporary file, no process left): that share is worked here.
-    children: list[tuple[int, IO[bytes]] | None] = []
-    try:
-        for part in parts[1:]:
-            children.append(_start(work, part, _temporary))
-        if first is not None:
-            first()
-        results = [work(parts[0])]
-        for part in parts[1:]:
-            child = children.pop(0)  # _result reaps it and closes its output
-            results.append(work(part) if child is None else _result(*child, part, work))
-        return results
-    finally:
-        for child in children:  # interrupted: no process is left behind
-            if child is not None:
-                _stop(child[0])
-                child[1].close()
+    ``processes`` (this one included), each takes the next share left as it finishes one: a
+    pipe holds one byte per share (at most :data:`MAX_SHARES`), and a process reads the next
+    each time it is done (a pipe's reads do not interleave). ``first`` runs here once the
+    others are started, before this process works a share. A share whose process failed is
+    worked here instead."""
+    in_turn = processes is not None and 1 < processes < len(parts)
+    if in_turn:
+        if len(parts) > MAX_SHARES:
+            raise ValueError(f"{len(parts)} shares: at most {MAX_SHARES} are taken in turn")
+        taken, feed = os.pipe()
+        try:
+            os.write(feed, bytes(range(len(parts))))  # a pipe holds 64 KiB: never blocks
+        finally:
+            os.close(feed)  # once each byte is read, the next read says the shares are gone
 
-
-#: At most this many shares are taken in turn: each is named by one byte in a pipe.
-_MAX_TAKEN = 255
-
-
-def _taken_in_turn(
-    parts: list[Iterable[_S]],
-    work: Callable[[Iterable[_S]], _R],
-    processes: int,
-    first: Callable[[], object] | None = None,
-) -> list[_R]:
-    """``work`` of each share, each taken by the first of ``processes`` to be free (this one
-    and forked ones): a pipe holds one byte per share, and a process reads the next one each
-    time it is done with a share (a pipe's reads do not interleave). Each process's results
-    come back with their shares' numbers; a share whose process failed is worked here."""
-    if len(parts) > _MAX_TAKEN:
-        return in_processes(parts, work)  # pragma: no cover - handed_out makes far fewer
-    taken, feed = os.pipe()
-    try:
-        os.write(feed, bytes(range(len(parts))))  # a pipe holds 64 KiB: never blocks
-    finally:
-        os.close(feed)  # once each byte is read, the next read says the shares are gone
-
-    def take(_: object) -> list[tuple[int, _R]]:
+    def take(number: int | None) -> list[tuple[int, _R]]:
+        """The share ``number``, or (``None``) each share this process takes in turn."""
+        if number is not None:
+            return [(number, work(parts[number]))]
         done = []
-        while number := os.read(taken, 1):
-            done.append((number[0], work(parts[number[0]])))
+        while byte := os.read(taken, 1):
+            done.append((byte[0], work(parts[byte[0]])))
         return done
 
+    #: Each other process and its output; ``None`` where none could be started (no
+    #: temporary file, no process left): its shares are worked here.
     children: list[tuple[int, IO[bytes]] | None] = []
     results: dict[int, _R] = {}
     try:
-        for _ in range(processes - 1):
-            children.append(_start(take, (), _temporary))
+        for number in range(1, processes if processes and in_turn else len(parts)):
+            children.append(_start(take, None if in_turn else number, _temporary))
         if first is not None:
             first()
-        results.update(take(()))
+        results.update(take(None if in_turn else 0))
         while children:
-            child = children.pop(0)
-            if child is not None:
-                results.update(_result(*child, (), lambda _: []))
-        # A share whose process failed (its results lost) is worked here.
+            child = children.pop(0)  # _result reaps it and closes its output
+            returned = _result(*child) if child is not None else None
+            if isinstance(returned, list):  # take()'s numbered results; else worked below
+                results.update(returned)
         return [results[n] if n in results else work(part) for n, part in enumerate(parts)]
     finally:
-        os.close(taken)
+        if in_turn:
+            os.close(taken)
         for child in children:  # interrupted: no process is left behind
             if child is not None:
                 _stop(child[0])
@@ -461,10 +469,11 @@ def _temporary() -> IO[bytes]:
 
 
 def _start(
-    work: Callable[[Iterable[_S]], _R], part: Iterable[_S], temporary: Callable[[], IO[bytes]]
+    work: Callable[[_A], _R], argument: _A, temporary: Callable[[], IO[bytes]]
 ) -> tuple[int, IO[bytes]] | None:
-    """A forked process working ``part`` into a temporary file, or ``None`` when the file or
-    the process cannot be had (a full or read-only temporary folder, a process limit)."""
+    """A forked process writing ``work(argument)`` into a temporary file, or ``None`` when
+    the file or the process cannot be had (a full or read-only temporary folder, a process
+    limit)."""
     try:
         out = temporary()
     except OSError:
@@ -477,41 +486,43 @@ def _start(
         out.close()
         return None
     if pid == 0:  # pragma: no cover - runs in the child, which exits here
-        _child(work, part, out)
+        _child(work, argument, out)
     return pid, out
 
 
 def _child(
-    work: Callable[[Iterable[_S]], _R], part: Iterable[_S], out: IO[bytes]
+    work: Callable[[_A], _R], argument: _A, out: IO[bytes]
 ) -> None:  # pragma: no cover - runs in the child
-    """Works ``part`` and writes the result to ``out``; never returns (nor runs the parent's
-    exit handlers or flushes its buffers)."""
+    """Writes ``work(argument)`` to ``out``; never returns (nor runs the parent's exit
+    handlers or flushes its buffers)."""
     import pickle
 
     exit_frees_nothing()
     code = 1
     try:
-        pickle.dump(work(part), out, pickle.HIGHEST_PROTOCOL)
+        pickle.dump(work(argument), out, pickle.HIGHEST_PROTOCOL)
         out.flush()
         code = 0
     finally:
         os._exit(code)
 
 
-def _result(pid: int, out: IO[bytes], part: Iterable[_S], work: Callable[[Iterable[_S]], _R]) -> _R:
+def _result(pid: int, out: IO[bytes]) -> object | None:
+    """What the process ``pid`` wrote to ``out`` once it has exited, or ``None`` if it
+    failed."""
     import pickle
 
     _, status = os.waitpid(pid, 0)
     try:
         if os.waitstatus_to_exitcode(status) == 0:
             out.seek(0)
-            result: _R = pickle.load(out)  # written by our own child, from our own objects
+            result: object = pickle.load(out)  # written by our own child, from our own objects
             return result
     except (OSError, EOFError, pickle.UnpicklingError):
         pass
     finally:
         out.close()
-    return work(part)
+    return None
 
 
 def _stop(pid: int) -> None:

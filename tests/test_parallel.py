@@ -451,3 +451,16 @@ def test_a_large_run_is_handed_out_in_small_shares_with_the_same_report(tmp_path
     assert two.findings == one.findings
     assert two.suppressed == one.suppressed
     assert two.files_checked == one.files_checked
+
+
+def test_never_more_shares_than_can_be_taken_in_turn() -> None:
+    """Many processes and many files: 16 shares a process would be 1,024 at 64 processes,
+    more than the pipe's bytes can name (which once fell back to a process a share)."""
+    from iblint.parallel import MAX_SHARES, handed_out, portions_in_turn
+
+    chunks, processes = handed_out(list(range(20_000)), 64)
+    assert processes == 64 and 64 <= len(chunks) <= MAX_SHARES
+    cut, processes = portions_in_turn(list(range(20_000)), 64, [1] * 20_000, 1, 1)
+    assert processes == 64 and 64 <= len(cut) <= MAX_SHARES
+    with pytest.raises(ValueError, match="taken in turn"):
+        in_processes([[number] for number in range(MAX_SHARES + 1)], _numbers, 2)

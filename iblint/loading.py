@@ -34,7 +34,7 @@ from iblint.reading import (
     read_text,
 )
 from iblint.suppressions import find_suppressions
-from iblint.syntax.limits import MAX_FILE_BYTES, SizeLimits
+from iblint.syntax.limits import MAX_FILE_BYTES, SizeLimits, utf8_size_over
 
 
 def load_path(
@@ -388,8 +388,8 @@ def _parse_yaml(
 ) -> tuple[list[Node], list[InputProblem]]:
     from iblint.syntax.yaml_tree import parse_yaml
 
-    size = len(text.encode("utf-8", "surrogatepass")) if len(text) * 4 > limits.yaml else 0
-    if size > limits.yaml:
+    size = utf8_size_over(text, limits.yaml)
+    if size:
         return [], [input_problems.too_large_for(size, limits.yaml, "YAML")]
 
     return parse_yaml(text, alias_origins)

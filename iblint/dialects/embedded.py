@@ -42,7 +42,7 @@ from iblint.model import (
     Unknown,
     alternatives,
 )
-from iblint.syntax.limits import MAX_YAML_SEPARATORS
+from iblint.syntax.limits import MAX_YAML_SEPARATORS, utf8_size_over, yaml_separators
 
 if TYPE_CHECKING:
     from iblint.dialects import LoadContext
@@ -90,16 +90,15 @@ def _from_string(
     assert isinstance(node.value, str)
     if not context.text:
         return None  # no text to place it in: not checked
-    limit = context.limits.yaml
-    if len(node.value) * 4 > limit:  # else under the limit whatever its characters
-        size = len(node.value.encode("utf-8", "surrogatepass"))
-        if size > limit:  # a plan, up to 64 MiB, may hold a document of tens of megabytes
-            problem = input_problems.embedded_too_large(node.span, size, limit)
-            context.problems.append(_named(problem, resource))
-            return None
+    # A plan, read up to 64 MiB, may hold a document of tens of megabytes.
+    size = utf8_size_over(node.value, context.limits.yaml)
+    if size:
+        problem = input_problems.embedded_too_large(node.span, size, context.limits.yaml)
+        context.problems.append(_named(problem, resource))
+        return None
     if context.embedded_separators > MAX_YAML_SEPARATORS:
         return None  # past the file's share: said once, at the first document not checked
-    separators = context.embedded_separators + node.value.count("\n") + node.value.count(",")
+    separators = context.embedded_separators + yaml_separators(node.value)
     context.embedded_separators = separators
     if separators > MAX_YAML_SEPARATORS:
         problem = input_problems.embedded_too_many(node.span, MAX_YAML_SEPARATORS)

@@ -35,6 +35,20 @@ MAX_JSON_VALUES = 1_000_000
 MAX_YAML_SEPARATORS = 1_000_000
 
 
+def yaml_separators(text: str) -> int:
+    """The line breaks and commas of a YAML text (see :data:`MAX_YAML_SEPARATORS`)."""
+    return text.count("\n") + text.count(",")
+
+
+def utf8_size_over(text: str, limit: int) -> int:
+    """The size of ``text`` in UTF-8 when it is over ``limit`` bytes, else 0 (a text of at
+    most ``limit / 4`` characters is under it whatever they are: not encoded)."""
+    if len(text) * 4 <= limit:
+        return 0
+    size = len(text.encode("utf-8", "surrogatepass"))
+    return size if size > limit else 0
+
+
 class SizeLimits(NamedTuple):
     """The size limits of one run (IB003's options): every file, then YAML and HCL text, and
     the larger limit of a file whose first bytes say it is a Terraform plan."""

@@ -21,7 +21,12 @@ from yaml.nodes import Node as YamlNode
 
 from iblint import problems as input_problems
 from iblint.model import InputProblem, Mapping, Node, Scalar, Sequence, Span
-from iblint.syntax.limits import MAX_DEPTH, MAX_EXPANDED_NODES, MAX_YAML_SEPARATORS
+from iblint.syntax.limits import (
+    MAX_DEPTH,
+    MAX_EXPANDED_NODES,
+    MAX_YAML_SEPARATORS,
+    yaml_separators,
+)
 from iblint.syntax.positions import YAML_ONLY_BREAKS, LineTable
 from iblint.syntax.yaml_scalars import PLAIN as _PLAIN
 from iblint.syntax.yaml_scalars import (
@@ -366,7 +371,7 @@ def parse_yaml(
     """
     # libyaml skips a byte order mark without counting it in offsets; Python's parser counts it.
     text = text.removeprefix("\ufeff")
-    if text.count("\n") + text.count(",") > MAX_YAML_SEPARATORS:
+    if yaml_separators(text) > MAX_YAML_SEPARATORS:
         return [], [input_problems.too_many_values(MAX_YAML_SEPARATORS, "YAML")]
     has_anchors = "&" in text
     try:

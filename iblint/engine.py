@@ -95,9 +95,8 @@ def _check_files(files: Iterable[Discovered | TextSource], config: Config) -> Re
     run = _Run(config, catalog)
     from iblint.parallel import handed_out
 
-    limits = size_limits(config)
     sources: Iterable[Discovered | FilePart | TextSource] = files
-    parts, processes = handed_out(sources, config.jobs, _plan_cutter(run, limits))
+    parts, processes = handed_out(sources, config.jobs, _plan_cutter(run))
     if len(parts) == 1:
         first = _first_pass(parts[0], run, catalog)
     else:
@@ -178,13 +177,14 @@ def size_limits(config: Config) -> SizeLimits:
     )
 
 
-def _plan_cutter(run: _Run, limits: SizeLimits) -> Callable[[object, int], list[FilePart]]:
+def _plan_cutter(run: _Run) -> Callable[[object, int], list[FilePart]]:
     """What cuts a file into up to ``count`` parts when it is a Terraform plan large enough to
     be checked faster by several processes (:func:`iblint.parallel.plan_parts`). The texts of
     the plans cut are held until their parts are checked: no more than one plan's size limit
     in all (IB003 ``max_plan_bytes``); a plan past that is checked whole, as files are."""
     from iblint.parallel import plan_parts, text_plan_parts
 
+    limits = run.limits
     room = limits.plan
 
     def parts_of(source: object, count: int) -> list[FilePart]:
@@ -212,8 +212,7 @@ def _first_pass(
     """Loads and checks ``files`` with every rule but the catalog ones, adding what they hold
     of the catalog to ``catalog``; with ``catalog_complete`` (no other file of the run can
     add to it), with the catalog rules too, and nothing waits."""
-    config = run.config
-    limits = size_limits(config)
+    config, limits = run.config, run.limits
     cache = cache or RunCache()  # one a process: its shares read the same modules
     references = file_references(cache)  # documents Terraform reads with file("...")
     partial = _Partial(0, [], [], _WaitingFiles(), [])
@@ -394,6 +393,7 @@ class _Run:
 
     def __init__(self, config: Config, catalog: ComponentCatalog) -> None:
         self.config = config
+        self.limits = size_limits(config)
         self.rules = load_checks()
         self.index = rule_index()
         if config.policy_set:  # the users' own policies are rules of this run

@@ -347,7 +347,7 @@ def test_the_plans_cut_in_a_run_hold_no_more_than_one_plans_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from iblint.catalog import ComponentCatalog
-    from iblint.engine import _plan_cutter, _Run, size_limits
+    from iblint.engine import _plan_cutter, _Run
 
     monkeypatch.setattr(parallel, "PLAN_PART_BYTES", 1)
     for name in ("a.json", "b.json", "c.json"):
@@ -355,8 +355,7 @@ def test_the_plans_cut_in_a_run_hold_no_more_than_one_plans_limit(
     size = (tmp_path / "a.json").stat().st_size
     room = 2 * size + size // 2  # the limit: two plans, not three
     config = Config.build(options={"IB003": {"max_bytes": room, "max_plan_bytes": room}})
-    limits = size_limits(config)
-    cut = _plan_cutter(_Run(config, ComponentCatalog()), limits)
+    cut = _plan_cutter(_Run(config, ComponentCatalog()))
     assert [len(cut(source, 2)) for source in discover([str(tmp_path)])] == [2, 2, 0]
 
 

@@ -628,45 +628,44 @@ def build_plan_huge_document(folder: Path) -> None:
     """A plan (read up to 64 MiB) whose one component holds a 19 MB AWSTOE document of small
     steps, just under the YAML parser's separator limit: parsed and placed in the plan, it
     took 5.5 s and 1.2 GiB."""
-    step = (
-        "      - name: Step\n        action: ExecuteBash\n"
-        "        inputs:\n          commands:\n            - echo hello\n"
-    )
-    document = "schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n" + step * 199_000
-    after = {"name": "big", "platform": "Linux", "version": "1.0.0", "data": document}
-    change = {
-        "address": "aws_imagebuilder_component.big",
-        "mode": "managed",
-        "type": "aws_imagebuilder_component",
-        "name": "big",
-        "change": {"actions": ["create"], "before": None, "after": after, "after_unknown": {}},
-    }
-    plan = {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": [change]}
-    write(folder / "tfplan.json", json.dumps(plan))
+    write(folder / "tfplan.json", _components_plan({"big": _steps_document("Step", 199_000)}))
 
 
 def build_plan_many_documents(folder: Path) -> None:
     """A plan of thirty components whose documents are each just under the YAML limit (2 MiB,
     100,000 lines): every one parses alone, together they would be gigabytes of nodes."""
-    changes = []
-    for index in range(30):
-        step = (
-            f"      - name: S{index}\n        action: ExecuteBash\n"
-            "        inputs:\n          commands:\n            - echo\n"
-        )
-        document = "schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n" + step * 19_900
-        after = {"name": f"c{index}", "platform": "Linux", "version": "1.0.0", "data": document}
-        changes.append(
-            {
-                "address": f"aws_imagebuilder_component.c{index}",
-                "mode": "managed",
-                "type": "aws_imagebuilder_component",
-                "name": f"c{index}",
-                "change": {"actions": ["create"], "after": after, "after_unknown": {}},
-            }
-        )
+    documents = {f"c{index}": _steps_document(f"S{index}", 19_900) for index in range(30)}
+    write(folder / "tfplan.json", _components_plan(documents))
+
+
+def _steps_document(name: str, steps: int) -> str:
+    """An AWSTOE document of ``steps`` small steps named ``name`` (five lines each)."""
+    step = (
+        f"      - name: {name}\n        action: ExecuteBash\n"
+        "        inputs:\n          commands:\n            - echo\n"
+    )
+    return "schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n" + step * steps
+
+
+def _components_plan(documents: dict[str, str]) -> str:
+    """A one-line plan creating a component for each name, with its document as ``data``."""
+    changes = [
+        {
+            "address": f"aws_imagebuilder_component.{name}",
+            "mode": "managed",
+            "type": "aws_imagebuilder_component",
+            "name": name,
+            "change": {
+                "actions": ["create"],
+                "before": None,
+                "after": {"name": name, "platform": "Linux", "version": "1.0.0", "data": data},
+                "after_unknown": {},
+            },
+        }
+        for name, data in documents.items()
+    ]
     plan = {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": changes}
-    write(folder / "tfplan.json", json.dumps(plan))
+    return json.dumps(plan)
 
 
 def _dumps_deep(value: Any) -> str:

@@ -447,6 +447,14 @@ def leave_to_exit(tree: object) -> None:
         _LEFT_TO_EXIT[:] = [] if tree is None else [tree]
 
 
+def leave_too(tree: object) -> None:
+    """Adds ``tree`` to what :func:`leave_to_exit` holds (the document a file's resources
+    were read from, beside the resources), letting go of nothing: all of it goes when the
+    next file's tree is left, or at ``None``."""
+    if _LEFT_TO_EXIT is not None:
+        _LEFT_TO_EXIT.append(tree)
+
+
 def freeze_what_is_left() -> None:
     """Takes the objects alive now out of the cyclic collector's sight (``gc.freeze``) when
     a tree is left to the exit: a tree holds no cycles, and the collector, run again once the

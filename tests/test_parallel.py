@@ -341,6 +341,50 @@ def test_a_tree_is_left_to_the_exit_only_where_the_exit_frees_nothing(
     assert watch_second() is None
 
 
+def test_a_tree_left_too_is_held_with_the_file_and_let_go_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import weakref
+
+    from iblint import parallel
+
+    monkeypatch.setattr(parallel, "_LEFT_TO_EXIT", None)
+    dropped = _Tree()
+    watch_dropped = weakref.ref(dropped)
+    parallel.leave_too(dropped)
+    del dropped
+    assert watch_dropped() is None  # an ordinary process frees it as it is dropped
+
+    parallel.exit_frees_nothing()
+    resources, document = _Tree(), _Tree()
+    watch_resources, watch_document = weakref.ref(resources), weakref.ref(document)
+    parallel.leave_to_exit(resources)
+    parallel.leave_too(document)
+    del resources, document
+    assert watch_resources() is not None and watch_document() is not None  # both held
+    parallel.leave_to_exit(None)  # the next file
+    assert watch_resources() is None and watch_document() is None
+
+
+def test_a_loaded_files_document_is_left_to_an_exit_that_frees_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from iblint import parallel
+    from iblint.loading import load_text
+    from iblint.model import Mapping
+
+    text = '{"Resources": {"R": {"Type": "AWS::ImageBuilder::ImageRecipe", "Properties": {}}}}'
+    monkeypatch.setattr(parallel, "_LEFT_TO_EXIT", None)
+    load_text(text, "template.json")
+    assert parallel._LEFT_TO_EXIT is None
+    parallel.exit_frees_nothing()
+    loaded = load_text(text, "template.json")
+    assert loaded.resources
+    [documents] = parallel._LEFT_TO_EXIT or [None]
+    assert isinstance(documents, list) and isinstance(documents[0], Mapping)
+    assert documents[0].get("Resources") is not None
+
+
 _LEFT_AFTER_A_CHECK = """
 import gc, sys
 from iblint import check_paths, parallel

@@ -21,10 +21,12 @@ Each case is run N times after an untimed warm-up run (which writes the .pyc cac
 table shows the best wall time, the CPU time of that run, and the peak resident memory of the
 process (``ru_maxrss`` from ``os.wait4``, median of the runs). The machine may be shared:
 best-of-N is the figure least disturbed by other load. ``--compare OTHER_IBLINT`` times a second
-executable on the same inputs, alternating runs, and adds a ratio column. Asserts nothing.
+executable on the same inputs, alternating runs, and adds a ratio column. The target ratios
+(the plan against ``json.loads``, SARIF against text) are then measured again from
+``--pairs`` runs of their two cases taken in turn. Asserts nothing.
 
-    python benchmarks/bench.py [--runs 5] [--quick] [--only NAME[,NAME]] [--iblint PATH]
-                               [--compare PATH] [--generator own|shared]
+    python benchmarks/bench.py [--runs 5] [--pairs 9] [--quick] [--only NAME[,NAME]]
+                               [--iblint PATH] [--compare PATH] [--generator own|shared]
 """
 
 from __future__ import annotations
@@ -343,6 +345,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--big-runs", type=int, default=3, help="timed runs of the 5000-file and plan cases"
     )
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        default=9,
+        help="alternating pairs per target ratio (default 9; --quick: the runs)",
+    )
     parser.add_argument("--quick", action="store_true", help="one timed run per case")
     parser.add_argument(
         "--only", action="append", default=[], help="cases to run, by name (comma-separated)"
@@ -462,7 +470,7 @@ def main(argv: list[str] | None = None) -> int:
 
         print()
         summarize(results, cases)
-        paired_ratios(cases, executables[0], work, environment)
+        paired_ratios(cases, executables[0], work, environment, None if args.quick else args.pairs)
         if load:
             print(f"load average after: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
         if cfn_lint and not only:
@@ -512,27 +520,34 @@ PAIRED_RATIOS = (("plan20", "json-loads"), ("sarif1000", "cfn1000"))
 
 
 def paired_ratios(
-    cases: list[Case], executable: str, work: Path, environment: dict[str, str]
+    cases: list[Case],
+    executable: str,
+    work: Path,
+    environment: dict[str, str],
+    pairs: int | None = None,
 ) -> None:
-    """Each target ratio (:data:`PAIRED_RATIOS`) from runs of its two cases taken in turn:
-    the machine's speed drifts by 10% over a minute, and best-of-each, measured minutes
-    apart, mixes that drift into the ratio; a pair's two runs see the same machine."""
+    """Each target ratio (:data:`PAIRED_RATIOS`) from ``pairs`` runs of its two cases taken
+    in turn (by default as many as the cases' runs): the machine's speed drifts by 10% over a
+    minute, and best-of-each, measured minutes apart, mixes that drift into the ratio; a
+    pair's two runs see the same machine. Also the ratio of the best of each over the pairs."""
     by_name = {case.name: case for case in cases}
     for top, bottom in PAIRED_RATIOS:
         numerator, denominator = by_name.get(top), by_name.get(bottom)
         if numerator is None or denominator is None:
             continue
-        ratios = []
-        for _ in range(max(numerator.runs, denominator.runs)):
+        ratios, aboves, belows = [], [], []
+        for _ in range(pairs or max(numerator.runs, denominator.runs)):
             below = run_once(command_for(denominator, executable), work, environment).wall
             above = run_once(command_for(numerator, executable), work, environment).wall
             if below:
                 ratios.append(above / below)
+                aboves.append(above)
+                belows.append(below)
         if ratios:
             print(
                 f"{top} / {bottom} in {len(ratios)} alternating pairs: median "
                 f"{statistics.median(ratios):.2f}x, lowest {min(ratios):.2f}x, "
-                f"highest {max(ratios):.2f}x"
+                f"highest {max(ratios):.2f}x; best of each {min(aboves) / min(belows):.2f}x"
             )
 
 

@@ -114,5 +114,33 @@ def test_target_ratios_are_taken_from_alternating_pairs(
     bench.paired_ratios(cases, "iblint", tmp_path, {})
     assert ran == ["loads", "plan"] * 3
     assert capsys.readouterr().out.splitlines() == [
-        "plan20 / json-loads in 3 alternating pairs: median 2.50x, lowest 2.00x, highest 3.00x"
+        "plan20 / json-loads in 3 alternating pairs: median 2.50x, lowest 2.00x, highest 3.00x;"
+        " best of each 2.00x"
+    ]
+
+
+def test_target_ratios_take_as_many_pairs_as_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The best of each is the fastest numerator over the fastest denominator of the pairs,
+    whichever pairs they were in."""
+    bench = _benchmark_module("bench")
+    measure = _benchmark_module("measure")
+    walls = iter([0.5, 1.5, 0.4, 1.6, 0.6, 1.2, 0.5, 1.4, 0.5, 1.5])
+    ran: list[str] = []
+
+    def run_once(command: list[str], cwd: Path, environment: dict[str, str]) -> object:
+        ran.append("loads" if "-c" in command else "plan")
+        return measure.Measurement(next(walls), 0.0, None, 0, b"", b"")
+
+    monkeypatch.setattr(bench, "run_once", run_once)
+    cases = [
+        bench.Case("plan20", "plan", ["plan.json"], [], 3),
+        bench.Case("json-loads", "loads", ["-c", "pass"], [], 3, program="python"),
+    ]
+    bench.paired_ratios(cases, "iblint", tmp_path, {}, pairs=5)
+    assert ran == ["loads", "plan"] * 5
+    assert capsys.readouterr().out.splitlines() == [
+        "plan20 / json-loads in 5 alternating pairs: median 3.00x, lowest 2.00x, highest 4.00x;"
+        " best of each 3.00x"
     ]

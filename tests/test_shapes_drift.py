@@ -100,6 +100,19 @@ def test_the_readme_says_which_botocore_the_shapes_match() -> None:
     assert f"botocore {_shipped()['botocore']}" in readme
 
 
+def test_the_test_extra_pins_the_botocore_the_shapes_were_made_from() -> None:
+    """A botocore release cannot turn CI red; raising the pin means regenerating the data."""
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    pins = [
+        requirement
+        for requirement in project["project"]["optional-dependencies"]["test"]
+        if requirement.startswith("botocore")
+    ]
+    assert pins == [f"botocore=={_shipped()['botocore']}"]
+
+
 def test_the_generator_check_mode_agrees(capsys: pytest.CaptureFixture[str]) -> None:
     assert GENERATOR.main(["--check"]) == 0
     assert capsys.readouterr().out == ""

@@ -33,7 +33,7 @@ from iblint.model import (
     Severity,
     Unknown,
 )
-from iblint.parallel import freeze_what_is_left, leave_to_exit, leave_too
+from iblint.parallel import freeze_what_is_left, leave_to_exit
 from iblint.problems import InputProblemKind
 from iblint.registry import CheckContext, FileResources, load_checks, related_kinds
 from iblint.specs import RuleEntry, rule_index
@@ -234,7 +234,7 @@ def _first_pass(
         except OverBudget:
             findings.extend(run.over_budget(display, seconds))
             continue
-        leave_too((loaded.resources, loaded.related))  # all but what waits goes below
+        leave_to_exit((loaded.resources, loaded.related))  # all but what waits goes below
         if catalog_complete:
             run.settle(run.file_state(loaded, source), file_findings, findings, suppressed)
             continue

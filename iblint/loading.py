@@ -25,7 +25,7 @@ from iblint.dialects import (
     is_supporting_file,
 )
 from iblint.model import InputProblem, LoadedFile, Node, Portion, Resource, Span
-from iblint.parallel import leave_too
+from iblint.parallel import leave_document
 from iblint.reading import (
     SNIFF_BYTES,
     decode,
@@ -186,7 +186,7 @@ def load_text(
                 resources.extend(dialect.resources(document, context))
                 break
     problems.extend(context.problems)
-    leave_too(documents)  # what the resources were not made of goes at exit, not now
+    leave_document(documents)  # what the resources were not made of goes at exit, not now
     # A file we could not parse, or whose problems (a duplicate key overriding an Image
     # Builder resource) leave no resource, is worth a word only if it is plausibly ours: a
     # known suffix, and Image Builder mentioned structurally (a Helm template is not).

@@ -31,7 +31,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import IO, TYPE_CHECKING, TypeVar
+from typing import IO, TYPE_CHECKING, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     from iblint.discover import Discovered, FilePart
@@ -437,22 +437,33 @@ def exit_frees_nothing() -> None:
         _LEFT_TO_EXIT = []
 
 
+class _Document(NamedTuple):
+    """A document left to the exit (:func:`leave_document`), beside the tree."""
+
+    tree: object
+
+
 def leave_to_exit(tree: object) -> None:
     """Keeps ``tree`` (a file's nodes, once checked) alive to the end of the process when
     the process's exit frees nothing (:func:`exit_frees_nothing`), instead of taking it apart
     node by node as it is dropped: for the last file of a run, the freeing is all that is
     left (0.05 s for a part of a 20 MiB plan). The tree kept before is let go: at most one is
-    held. ``None`` lets go of it alone."""
+    held. ``None`` lets go of it, and of the document (:func:`leave_document`)."""
     if _LEFT_TO_EXIT is not None:
-        _LEFT_TO_EXIT[:] = [] if tree is None else [tree]
+        if tree is None:
+            _LEFT_TO_EXIT.clear()
+        else:
+            documents = [item for item in _LEFT_TO_EXIT if isinstance(item, _Document)]
+            _LEFT_TO_EXIT[:] = [*documents, tree]
 
 
-def leave_too(tree: object) -> None:
-    """Adds ``tree`` to what :func:`leave_to_exit` holds (the document a file's resources
-    were read from, beside the resources), letting go of nothing: all of it goes when the
-    next file's tree is left, or at ``None``."""
+def leave_document(document: object) -> None:
+    """:func:`leave_to_exit` for the document a file's resources were read from, held beside
+    the tree (0.04 s of freeing for a part of a 20 MiB plan). The document left before is
+    let go: at most one is held, whoever loads file after file."""
     if _LEFT_TO_EXIT is not None:
-        _LEFT_TO_EXIT.append(tree)
+        trees = [item for item in _LEFT_TO_EXIT if not isinstance(item, _Document)]
+        _LEFT_TO_EXIT[:] = [*trees, _Document(document)]
 
 
 def freeze_what_is_left() -> None:

@@ -341,7 +341,7 @@ def test_a_tree_is_left_to_the_exit_only_where_the_exit_frees_nothing(
     assert watch_second() is None
 
 
-def test_a_tree_left_too_is_held_with_the_file_and_let_go_with_it(
+def test_a_document_is_held_beside_the_tree_one_at_most_and_let_go_with_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import weakref
@@ -351,19 +351,23 @@ def test_a_tree_left_too_is_held_with_the_file_and_let_go_with_it(
     monkeypatch.setattr(parallel, "_LEFT_TO_EXIT", None)
     dropped = _Tree()
     watch_dropped = weakref.ref(dropped)
-    parallel.leave_too(dropped)
+    parallel.leave_document(dropped)
     del dropped
     assert watch_dropped() is None  # an ordinary process frees it as it is dropped
 
     parallel.exit_frees_nothing()
-    resources, document = _Tree(), _Tree()
-    watch_resources, watch_document = weakref.ref(resources), weakref.ref(document)
-    parallel.leave_to_exit(resources)
-    parallel.leave_too(document)
-    del resources, document
-    assert watch_resources() is not None and watch_document() is not None  # both held
+    first, document, tree, second = _Tree(), _Tree(), _Tree(), _Tree()
+    watches = [weakref.ref(each) for each in (first, document, tree, second)]
+    parallel.leave_document(first)
+    parallel.leave_document(document)  # one document at most: the first goes
+    parallel.leave_to_exit(tree)  # beside it
+    del first, document, tree
+    assert [watch() is not None for watch in watches[:3]] == [False, True, True]
+    parallel.leave_to_exit(second)  # the next tree: the document stays
+    assert [watch() is not None for watch in watches[1:3]] == [True, False]
+    del second
     parallel.leave_to_exit(None)  # the next file
-    assert watch_resources() is None and watch_document() is None
+    assert [watch() for watch in watches] == [None] * 4
 
 
 def test_a_loaded_files_document_is_left_to_an_exit_that_frees_nothing(
@@ -380,9 +384,26 @@ def test_a_loaded_files_document_is_left_to_an_exit_that_frees_nothing(
     parallel.exit_frees_nothing()
     loaded = load_text(text, "template.json")
     assert loaded.resources
-    [documents] = parallel._LEFT_TO_EXIT or [None]
+    [left] = parallel._LEFT_TO_EXIT or [None]
+    documents = getattr(left, "tree", None)
     assert isinstance(documents, list) and isinstance(documents[0], Mapping)
     assert documents[0].get("Resources") is not None
+
+
+def test_loads_outside_a_check_hold_one_document_at_most(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A command that loads file after file without the engine (``iblint components``) must
+    not keep every file's document to its exit: memory stays flat."""
+    from iblint import parallel
+    from iblint.loading import load_text
+
+    text = '{"Resources": {"R": {"Type": "AWS::ImageBuilder::ImageRecipe", "Properties": {}}}}'
+    monkeypatch.setattr(parallel, "_LEFT_TO_EXIT", None)
+    parallel.exit_frees_nothing()
+    for _ in range(5):
+        load_text(text, "template.json")
+    assert len(parallel._LEFT_TO_EXIT or []) == 1
 
 
 _LEFT_AFTER_A_CHECK = """

@@ -192,40 +192,31 @@ def _quoted_map(
             index = end
             continue
         char = text[index]
+        produced: str | None
         if char in "\r\n":
             return None  # a string over several lines: folded, not placed exactly
         if char == quote:
-            if quote == "'" and text.startswith("''", index):
-                decoded.append("'")
-                pieces += 1
-                extra += 1
-                breaks.append(pieces)
-                extras.append(extra)
-                index += 2
-                continue
-            break
-        if quote == '"' and char == "\\":
+            if not (quote == "'" and text.startswith("''", index)):
+                break
+            produced, width = "'", 2
+        elif quote == '"' and char == "\\":
             produced, width = _escape(text, index)
             if produced is None:
                 return None
-            decoded.append(produced)
+        elif hcl and (text.startswith("$${", index) or text.startswith("%%{", index)):
+            produced, width = text[index + 1 : index + 3], 3
+        else:
+            decoded.append(char)
             pieces += 1
-            extra += width - len(produced)
-            breaks.append(pieces)
-            extras.append(extra)
-            index += width
+            index += 1
             continue
-        if hcl and (text.startswith("$${", index) or text.startswith("%%{", index)):
-            decoded.append(text[index + 1 : index + 3])
-            pieces += 1
-            extra += 1
-            breaks.append(pieces)
-            extras.append(extra)
-            index += 3
-            continue
-        decoded.append(char)
+        # An escape: ``width`` characters of source for ``produced``.
+        decoded.append(produced)
         pieces += 1
-        index += 1
+        extra += width - len(produced)
+        breaks.append(pieces)
+        extras.append(extra)
+        index += width
     else:
         return None
     rebuilt = "".join(decoded)

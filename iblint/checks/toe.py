@@ -249,22 +249,19 @@ def _duplicate_steps(phase: Phase) -> Iterator[Problem]:
         return
     items = [item for item in listed.items if isinstance(item, Mapping)]
     step_names = ((literal(node), node) for item in items for node in [item.get("name")])
-    for name, node, first in _repeats(step_names):
-        yield Problem(
-            node.span,
-            f"step name {shown(name)} is used twice in {phase_label(phase)} (first at "
-            f"{where(first)}): step names must be unique within a phase",
-            "rename one of the steps (chaining expressions name steps)",
-        )
     loops = [loop for item in items if isinstance(loop := item.get("loop"), Mapping)]
     loop_names = ((literal(node) or None, node) for loop in loops for node in [loop.get("name")])
-    for name, node, first in _repeats(loop_names):
-        yield Problem(
-            node.span,
-            f"loop name {shown(name)} is used twice in {phase_label(phase)} (first "
-            f"at {where(first)}): loop names must be unique within a phase",
-            "rename one of the loops",
-        )
+    for kind, names, fix in (
+        ("step", step_names, "rename one of the steps (chaining expressions name steps)"),
+        ("loop", loop_names, "rename one of the loops"),
+    ):
+        for name, node, first in _repeats(names):
+            yield Problem(
+                node.span,
+                f"{kind} name {shown(name)} is used twice in {phase_label(phase)} (first at "
+                f"{where(first)}): {kind} names must be unique within a phase",
+                fix,
+            )
 
 
 def _duplicate_variables(document: Mapping) -> Iterator[Problem]:

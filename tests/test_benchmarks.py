@@ -92,26 +92,38 @@ def test_templates_are_the_size_of_real_stacks() -> None:
     assert 120 < text.count("\n") < 170
 
 
-def test_target_ratios_are_taken_from_alternating_pairs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Each pair runs the denominator, then the numerator, and the ratio is the pair's: a
-    slow machine in one pair moves that pair alone."""
+def _paired(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    walls: list[float],
+    pairs: int | None = None,
+) -> list[str]:
+    """What :func:`paired_ratios` runs for a plan case and a ``json.loads`` case of 3 runs
+    each, the runs taking ``walls`` in turn (denominator, numerator, ...)."""
     bench = _benchmark_module("bench")
     measure = _benchmark_module("measure")
-    walls = iter([0.5, 1.0, 1.0, 3.0, 0.5, 1.25])  # loads, plan; loads, plan; ...
+    taken = iter(walls)
     ran: list[str] = []
 
     def run_once(command: list[str], cwd: Path, environment: dict[str, str]) -> object:
         ran.append("loads" if "-c" in command else "plan")
-        return measure.Measurement(next(walls), 0.0, None, 0, b"", b"")
+        return measure.Measurement(next(taken), 0.0, None, 0, b"", b"")
 
     monkeypatch.setattr(bench, "run_once", run_once)
     cases = [
         bench.Case("plan20", "plan", ["plan.json"], [], 3),
         bench.Case("json-loads", "loads", ["-c", "pass"], [], 3, program="python"),
     ]
-    bench.paired_ratios(cases, "iblint", tmp_path, {})
+    bench.paired_ratios(cases, "iblint", tmp_path, {}, pairs)
+    return ran
+
+
+def test_target_ratios_are_taken_from_alternating_pairs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each pair runs the denominator, then the numerator, and the ratio is the pair's: a
+    slow machine in one pair moves that pair alone."""
+    ran = _paired(tmp_path, monkeypatch, [0.5, 1.0, 1.0, 3.0, 0.5, 1.25])  # loads, plan; ...
     assert ran == ["loads", "plan"] * 3
     assert capsys.readouterr().out.splitlines() == [
         "plan20 / json-loads in 3 alternating pairs: median 2.50x, lowest 2.00x, highest 3.00x;"
@@ -124,21 +136,8 @@ def test_target_ratios_take_as_many_pairs_as_asked(
 ) -> None:
     """The best of each is the fastest numerator over the fastest denominator of the pairs,
     whichever pairs they were in."""
-    bench = _benchmark_module("bench")
-    measure = _benchmark_module("measure")
-    walls = iter([0.5, 1.5, 0.4, 1.6, 0.6, 1.2, 0.5, 1.4, 0.5, 1.5])
-    ran: list[str] = []
-
-    def run_once(command: list[str], cwd: Path, environment: dict[str, str]) -> object:
-        ran.append("loads" if "-c" in command else "plan")
-        return measure.Measurement(next(walls), 0.0, None, 0, b"", b"")
-
-    monkeypatch.setattr(bench, "run_once", run_once)
-    cases = [
-        bench.Case("plan20", "plan", ["plan.json"], [], 3),
-        bench.Case("json-loads", "loads", ["-c", "pass"], [], 3, program="python"),
-    ]
-    bench.paired_ratios(cases, "iblint", tmp_path, {}, pairs=5)
+    walls = [0.5, 1.5, 0.4, 1.6, 0.6, 1.2, 0.5, 1.4, 0.5, 1.5]
+    ran = _paired(tmp_path, monkeypatch, walls, pairs=5)
     assert ran == ["loads", "plan"] * 5
     assert capsys.readouterr().out.splitlines() == [
         "plan20 / json-loads in 5 alternating pairs: median 3.00x, lowest 2.00x, highest 4.00x;"

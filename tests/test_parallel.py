@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -315,6 +315,17 @@ class _Tree:
     """Something whose life a weak reference can watch."""
 
 
+def _freed_as_dropped(leave: Callable[[object], None]) -> bool:
+    """Whether what ``leave`` got is freed as soon as its last reference is dropped."""
+    import weakref
+
+    tree = _Tree()
+    watched = weakref.ref(tree)
+    leave(tree)
+    del tree
+    return watched() is None
+
+
 def test_a_tree_is_left_to_the_exit_only_where_the_exit_frees_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -323,11 +334,7 @@ def test_a_tree_is_left_to_the_exit_only_where_the_exit_frees_nothing(
     from iblint import parallel
 
     monkeypatch.setattr(parallel, "_LEFT_TO_EXIT", None)
-    tree = _Tree()
-    watched = weakref.ref(tree)
-    parallel.leave_to_exit(tree)
-    del tree
-    assert watched() is None  # an ordinary process frees it as it is dropped
+    assert _freed_as_dropped(parallel.leave_to_exit)  # as an ordinary process does
 
     parallel.exit_frees_nothing()
     first, second = _Tree(), _Tree()
@@ -349,11 +356,7 @@ def test_a_document_is_held_beside_the_tree_one_at_most_and_let_go_with_it(
     from iblint import parallel
 
     monkeypatch.setattr(parallel, "_LEFT_TO_EXIT", None)
-    dropped = _Tree()
-    watch_dropped = weakref.ref(dropped)
-    parallel.leave_document(dropped)
-    del dropped
-    assert watch_dropped() is None  # an ordinary process frees it as it is dropped
+    assert _freed_as_dropped(parallel.leave_document)  # as an ordinary process does
 
     parallel.exit_frees_nothing()
     first, document, tree, second = _Tree(), _Tree(), _Tree(), _Tree()

@@ -27,7 +27,7 @@ from iblint.engine import Report
 from iblint.loading import load_part, load_text
 from iblint.model import LoadedFile, Portion, Resource, ResourceKind
 from iblint.syntax.limits import SizeLimits
-from tests.terraform.plan_documents import NOOP_PLAN, PLAN
+from tests.terraform.plan_documents import NOOP_PLAN, PLAN, check_on_stdin
 from tests.terraform.test_plan_selection import FUZZ, IB, RICH, _change, _mutated_plans
 from tests.trees import assert_same_resources
 
@@ -399,7 +399,6 @@ def test_a_text_that_is_not_a_plan_is_never_cut(monkeypatch: pytest.MonkeyPatch)
 
 def test_a_large_plan_on_standard_input_is_checked_in_parts(tmp_path: Path) -> None:
     """Through the command, at the real threshold (a plan of 1 MiB: two parts)."""
-    import subprocess
     import sys
 
     sys.path.insert(0, str(REPO / "benchmarks"))
@@ -409,27 +408,7 @@ def test_a_large_plan_on_standard_input_is_checked_in_parts(tmp_path: Path) -> N
     (tmp_path / "plan.json").write_text(text)
     runs = {}
     for jobs in ("1", "2"):
-        runs[jobs] = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "iblint",
-                "check",
-                "--no-config",
-                "--jobs",
-                jobs,
-                "--format",
-                "json",
-                "--stdin-filename",
-                "plan.json",
-                "-",
-            ],
-            input=text,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=tmp_path,
-        )
+        runs[jobs] = check_on_stdin(text, "--jobs", jobs, cwd=tmp_path)
     assert runs["1"].returncode == runs["2"].returncode == 1
     assert runs["1"].stdout == runs["2"].stdout and runs["1"].stderr == runs["2"].stderr == ""
     files = [_one(tmp_path / "plan.json")]

@@ -12,7 +12,7 @@ from iblint.dialects.plan_selection import may_be_plan
 from iblint.loading import load_bytes
 from iblint.reading import SNIFF_BYTES, read_file
 from iblint.syntax.limits import MAX_FILE_BYTES, MAX_PLAN_BYTES, SizeLimits
-from tests.terraform.plan_documents import PLAN
+from tests.terraform.plan_documents import PLAN, check_on_stdin
 
 #: Data that makes a plan as large as wanted without changing what iblint reads in it.
 PADDING = "prior_state"
@@ -105,28 +105,7 @@ def test_the_default_fits_a_large_plan() -> None:
 
 
 def _stdin_ids(text: str, *options: str) -> list[str]:
-    import subprocess
-    import sys
-
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "iblint",
-            "check",
-            "--no-config",
-            "--format",
-            "json",
-            *options,
-            "--stdin-filename",
-            "plan.json",
-            "-",
-        ],
-        input=text,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    completed = check_on_stdin(text, *options)
     assert completed.returncode in (0, 1), completed.stderr
     report = json.loads(completed.stdout)
     findings = report["findings"] if isinstance(report, dict) else report

@@ -1,5 +1,12 @@
 """A Terraform plan (``terraform show -json``) with Image Builder resources in the root module
-and in a child module, shaped as Terraform 1.x prints it (pretty-printed for readability)."""
+and in a child module, shaped as Terraform 1.x prints it (pretty-printed for readability); and
+how the command checks a plan given on standard input (:func:`check_on_stdin`)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
 
 PLAN = """\
 {
@@ -209,3 +216,30 @@ NOOP_PLAN = """\
   ]
 }
 """
+
+
+def check_on_stdin(
+    text: str, *options: str, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``iblint check --no-config --format json`` with ``options`` on ``text`` given on
+    standard input as ``plan.json``, in a fresh interpreter."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "iblint",
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            *options,
+            "--stdin-filename",
+            "plan.json",
+            "-",
+        ],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+    )

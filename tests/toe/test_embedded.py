@@ -383,14 +383,19 @@ def test_a_pretty_printed_plan_checks_a_components_document(tmp_path: Path) -> N
     assert places(findings(tmp_path, "plan.json", text)) == [f"IB606@{line}:{column}"]
 
 
-def test_a_component_only_in_planned_values_has_its_document_checked(tmp_path: Path) -> None:
-    resource = {
+def _planned_component() -> dict[str, object]:
+    """The component ``probe`` with the document ``INNER``, as planned values give it."""
+    return {
         "address": f"{_COMPONENT}.probe",
         "mode": "managed",
         "type": _COMPONENT,
         "name": "probe",
         "values": {"name": "probe", "platform": "Linux", "version": "1.0.0", "data": INNER},
     }
+
+
+def test_a_component_only_in_planned_values_has_its_document_checked(tmp_path: Path) -> None:
+    resource = _planned_component()
     plan = {"format_version": "1.2", "planned_values": {"root_module": {"resources": [resource]}}}
     text = json.dumps(plan)
     column = _column_in_json_string(text, INNER, "ExecuteBashh")
@@ -398,13 +403,7 @@ def test_a_component_only_in_planned_values_has_its_document_checked(tmp_path: P
 
 
 def test_a_component_in_changes_and_planned_values_is_checked_once(tmp_path: Path) -> None:
-    planned = {
-        "address": f"{_COMPONENT}.probe",
-        "mode": "managed",
-        "type": _COMPONENT,
-        "name": "probe",
-        "values": {"name": "probe", "platform": "Linux", "version": "1.0.0", "data": INNER},
-    }
+    planned = _planned_component()
     text = json.dumps(_plan(_plan_change(f"{_COMPONENT}.probe", INNER), planned=[planned]))
     assert len(places(findings(tmp_path, "plan.json", text))) == 1
 
